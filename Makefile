@@ -1,0 +1,55 @@
+# Editorial archive. `make run` serves it; `make test` tests it. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/archive
+# A local, plain-HTTP run on loopback. Production sets its own key and hosts (see README).
+RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-production-use-0123456789} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
+
+.PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+setup: install
+	mkdir -p data
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py load_archive
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: setup serve
+
+serve:
+	$(RUN_ENV) $(BIN)/gunicorn -c config/gunicorn.py
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's Chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: install browser-deps lint
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not browser"
+
+test-postgres: install browser-deps
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

@@ -1,0 +1,557 @@
+"""The archive's data: outlets, articles, quotes, photo captions, places, speakers and tags.
+
+Every model has a natural key, so fixtures and exports never depend on primary keys.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+
+class SlugQuerySet(models.QuerySet):
+    """Shared base for querysets of slugged models."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+# --- Tags -----------------------------------------------------------------------------------
+
+
+class TagManager(models.Manager):
+    """Find tags by name, ignoring case."""
+
+    def get_by_natural_key(self, name):
+        return self.get(name__iexact=name)
+
+
+class Tag(TagBase):
+    """A word or phrase an editor attaches to articles, quotes, captions, places and speakers."""
+
+    objects = TagManager()
+
+    class Meta:
+        verbose_name = "tag"
+        verbose_name_plural = "tags"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_unique_ignoring_case"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("archive:tag-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class TaggedManager(models.Manager):
+    """Find a tagging by the tag's name and the tagged object's natural key."""
+
+    def get_by_natural_key(self, tag_name, *object_key):
+        content_model = self.model._meta.get_field("content_object").related_model
+        return self.get(
+            tag__name__iexact=tag_name,
+            content_object=content_model._default_manager.get_by_natural_key(*object_key),
+        )
+
+
+class TaggedBase(TaggedItemBase):
+    """One tag on one object, with who added it and when."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="%(class)s_items")
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+    added_by = models.ForeignKey(
+        "auth.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = TaggedManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.tag.name, *self.content_object.natural_key())
+
+
+def tagged_model(name: str, target: str, verbose: str) -> type[TaggedBase]:
+    """Build the through model that tags one kind of object."""
+    meta = type(
+        "Meta",
+        (),
+        {
+            "verbose_name": f"{verbose} tag",
+            "verbose_name_plural": f"{verbose} tags",
+            "constraints": [
+                models.UniqueConstraint(
+                    fields=["tag", "content_object"], name=f"{name.lower()}_unique"
+                )
+            ],
+        },
+    )
+    attrs = {
+        "__module__": __name__,
+        "content_object": models.ForeignKey(target, on_delete=models.CASCADE, related_name="+"),
+        "Meta": meta,
+    }
+    model = type(name, (TaggedBase,), attrs)
+    model.natural_key.dependencies = ["archive.tag", f"archive.{target.lower()}"]
+    return model
+
+
+# --- Outlets --------------------------------------------------------------------------------
+
+
+class OutletKind(models.TextChoices):
+    PUBLISHER = "publisher", "News publisher"
+    BROADCASTER = "broadcaster", "Broadcaster"
+    AGENCY = "agency", "News agency"
+    PHOTO_AGENCY = "photo_agency", "Photo agency"
+    STATE_MEDIA = "state_media", "State media"
+
+
+class OutletQuerySet(SlugQuerySet):
+    pass
+
+
+class Outlet(models.Model):
+    """A news organisation: a publisher in the archive, a cited source or a photo agency."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=OutletKind.choices, default=OutletKind.PUBLISHER)
+    homepage = models.URLField(blank=True)
+    country = models.CharField(max_length=100, blank=True, help_text="Where the outlet is based.")
+
+    objects = OutletQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:outlet-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# --- Places ---------------------------------------------------------------------------------
+
+
+class PlaceKind(models.TextChoices):
+    COUNTRY = "country", "Country"
+    REGION = "region", "Region"
+    AREA = "area", "Area"
+    CITY = "city", "City"
+    TOWN = "town", "Town"
+    VILLAGE = "village", "Village"
+
+
+class PlaceQuerySet(SlugQuerySet):
+    pass
+
+
+class Place(models.Model):
+    """A place the archive's material mentions, inside a larger place where it has one."""
+
+    name = models.CharField(max_length=200, help_text="The spelling the archive shows readers.")
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=PlaceKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The larger place this one lies in, e.g. Kharkiv region for Izyum.",
+    )
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    tags = TaggableManager(blank=True, through="PlaceTag", related_name="places")
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="place_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="place_not_its_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:place-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        ancestor, seen = self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": "A place cannot lie inside itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class AliasManager(models.Manager):
+    """Find an alias by its owner's slug and its spelling."""
+
+    def get_by_natural_key(self, owner_slug, name):
+        owner = self.model._meta.get_field("owner").name
+        return self.get(**{f"{owner}__slug": owner_slug, "name": name})
+
+
+class PlaceAlias(models.Model):
+    """Another spelling of a place's name, as some text prints it (Izium for Izyum)."""
+
+    owner = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where the spelling comes from, e.g. 'typo in a caption'.",
+    )
+
+    objects = AliasManager()
+
+    class Meta:
+        ordering = ["owner__name", "name"]
+        verbose_name_plural = "place aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="placealias_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.owner.slug, self.name)
+
+    natural_key.dependencies = ["archive.place"]
+
+
+# --- Speakers -------------------------------------------------------------------------------
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+
+
+class SpeakerQuerySet(SlugQuerySet):
+    pass
+
+
+class Speaker(models.Model):
+    """A person or an organisation quoted in the archive."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=SpeakerKind.choices, default=SpeakerKind.PERSON)
+    role = models.CharField(
+        max_length=200, blank=True, help_text="Title at the time, e.g. 'Foreign Minister'."
+    )
+    affiliation = models.CharField(
+        max_length=200, blank=True, help_text="Government, army or body the speaker speaks for."
+    )
+    tags = TaggableManager(blank=True, through="SpeakerTag", related_name="speakers")
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("archive:speaker-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SpeakerAlias(models.Model):
+    """Another spelling of a speaker's name (Zelenksyy for Zelenskyy)."""
+
+    owner = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects = AliasManager()
+
+    class Meta:
+        ordering = ["owner__name", "name"]
+        verbose_name_plural = "speaker aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="speakeralias_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.owner.slug, self.name)
+
+    natural_key.dependencies = ["archive.speaker"]
+
+
+# --- Articles -------------------------------------------------------------------------------
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class ArticleQuerySet(SlugQuerySet):
+    def published(self):
+        """Return only the articles readers may see."""
+        return self.filter(status=ArticleStatus.PUBLISHED)
+
+    def for_list(self):
+        """Return articles with what a list row shows, loaded in a fixed number of queries."""
+        return self.select_related("outlet").prefetch_related("tags", "places")
+
+
+class Article(models.Model):
+    """One news report as its outlet published it."""
+
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.TextField(blank=True, help_text="The summary printed under the headline.")
+    byline = models.CharField(max_length=200, blank=True)
+    dateline = models.CharField(
+        max_length=100, blank=True, help_text="Where the report was filed from, e.g. 'Moscow'."
+    )
+    published_on = models.DateField(db_index=True)
+    source_url = models.URLField(blank=True, max_length=500)
+    syndication_note = models.TextField(
+        blank=True, help_text="e.g. 'published from a syndicated feed'."
+    )
+    paragraphs = models.JSONField(
+        default=list, blank=True, help_text="The body text, one entry per paragraph, in order."
+    )
+    language = models.CharField(max_length=10, default="en")
+    status = models.CharField(
+        max_length=20,
+        choices=ArticleStatus.choices,
+        default=ArticleStatus.DRAFT,
+        db_index=True,
+        help_text="Only published articles are shown to readers.",
+    )
+    cited_outlets = models.ManyToManyField(
+        Outlet,
+        blank=True,
+        related_name="cited_by",
+        help_text="Outlets the report credits, e.g. 'according to the BBC'.",
+    )
+    places = models.ManyToManyField(Place, blank=True, related_name="articles")
+    tags = TaggableManager(blank=True, through="ArticleTag", related_name="articles")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "headline"]
+        indexes = [models.Index(fields=["status", "-published_on"], name="article_status_date")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("raw"):
+            self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:article-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["archive.outlet", "archive.place"]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ArticleStatus.PUBLISHED
+
+    def clean(self):
+        paragraphs = self.paragraphs
+        if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
+            raise ValidationError({"paragraphs": "The body must be a list of paragraphs (text)."})
+
+
+class QuoteKind(models.TextChoices):
+    FULL = "full", "Full sentence"
+    PARTIAL = "partial", "Partial (a fragment inside a sentence)"
+
+
+class QuoteQuerySet(models.QuerySet):
+    def published(self):
+        """Return quotes from published articles only."""
+        return self.filter(article__status=ArticleStatus.PUBLISHED)
+
+    def for_list(self):
+        """Return quotes with speaker, article and outlet loaded in a fixed number of queries."""
+        return self.select_related("speaker", "article__outlet", "place").prefetch_related("tags")
+
+    def get_by_natural_key(self, article_slug, position):
+        return self.get(article__slug=article_slug, position=position)
+
+
+class Quote(models.Model):
+    """Words printed in quotation marks and attributed to a speaker."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    position = models.PositiveIntegerField(help_text="Order of the quote within the article.")
+    speaker = models.ForeignKey(Speaker, on_delete=models.PROTECT, related_name="quotes")
+    text = models.TextField(help_text="Exactly as printed, without the quotation marks.")
+    paragraph = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of the body paragraph it appears in (from 1)."
+    )
+    kind = models.CharField(max_length=10, choices=QuoteKind.choices, default=QuoteKind.FULL)
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    tags = TaggableManager(blank=True, through="QuoteTag", related_name="quotes")
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="quote_position_unique"),
+            models.CheckConstraint(condition=~Q(text=""), name="quote_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker}: “{self.text[:60]}”" if self.speaker_id else self.text[:60]
+
+    def natural_key(self):
+        return (self.article.slug, self.position)
+
+    natural_key.dependencies = ["archive.article", "archive.speaker"]
+
+    def clean(self):
+        if self.paragraph and self.article_id:
+            count = len(self.article.paragraphs or [])
+            if self.paragraph > count:
+                raise ValidationError(
+                    {
+                        "paragraph": f"The article has {count} paragraphs; "
+                        f"there is no {self.paragraph}."
+                    }
+                )
+
+
+class PhotoCaptionQuerySet(models.QuerySet):
+    def published(self):
+        """Return captions from published articles only."""
+        return self.filter(article__status=ArticleStatus.PUBLISHED)
+
+    def for_list(self):
+        """Return captions with agency, article and outlet loaded in a fixed number of queries."""
+        return self.select_related("agency", "article__outlet", "place").prefetch_related("tags")
+
+    def get_by_natural_key(self, article_slug, position):
+        return self.get(article__slug=article_slug, position=position)
+
+
+class PhotoCaption(models.Model):
+    """The caption of a photo that ran with an article, with its credit."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
+    position = models.PositiveIntegerField(help_text="Order of the photo within the article.")
+    text = models.TextField()
+    credit = models.CharField(
+        max_length=300, blank=True, help_text="The credit line as printed, e.g. 'Juan Barreto/AFP'."
+    )
+    photographer = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credited_captions",
+        help_text="The agency that supplied the photo.",
+    )
+    distributor = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="distributed_captions",
+        help_text="Who distributed it, when that differs ('via Getty Images').",
+    )
+    taken_on = models.DateField(null=True, blank=True)
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="captions"
+    )
+    tags = TaggableManager(blank=True, through="CaptionTag", related_name="captions")
+
+    objects = PhotoCaptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="caption_position_unique"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def natural_key(self):
+        return (self.article.slug, self.position)
+
+    natural_key.dependencies = ["archive.article", "archive.outlet", "archive.place"]
+
+
+ArticleTag = tagged_model("ArticleTag", "Article", "article")
+QuoteTag = tagged_model("QuoteTag", "Quote", "quote")
+CaptionTag = tagged_model("CaptionTag", "PhotoCaption", "caption")
+PlaceTag = tagged_model("PlaceTag", "Place", "place")
+SpeakerTag = tagged_model("SpeakerTag", "Speaker", "speaker")

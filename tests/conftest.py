@@ -1,0 +1,18 @@
+import io
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.fixture
+def seed(db):
+    """The real seed fixtures, for tests of the fixtures themselves and of pages built on them."""
+    call_command("load_archive", "--no-progress", stdout=io.StringIO())
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")

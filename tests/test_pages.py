@@ -1,0 +1,104 @@
+import pytest
+from django.urls import reverse
+
+from archive.models import ArticleStatus
+from tests.conftest import soup
+from tests.factories import (
+    ArticleFactory,
+    OutletFactory,
+    PhotoCaptionFactory,
+    PlaceFactory,
+    QuoteFactory,
+    SpeakerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_articles_only(client):
+    ArticleFactory(headline="Published report")
+    ArticleFactory(headline="Draft report", status=ArticleStatus.DRAFT)
+    page = soup(client.get("/"))
+    headlines = [a.get_text() for a in page.select(".article-row-headline a")]
+    assert headlines == ["Published report"]
+    assert len(page.find_all("h1")) == 1
+
+
+def test_article_page_marks_quotes_in_the_text_and_links_their_speakers(client):
+    article = ArticleFactory(paragraphs=["He said “we stand” and left.", "Nothing quoted."])
+    speaker = SpeakerFactory(name="Dmytro Kuleba", slug="dmytro-kuleba")
+    QuoteFactory(article=article, speaker=speaker, text="we stand", paragraph=1)
+    page = soup(client.get(article.get_absolute_url()))
+    mark = page.select_one(".article-body a.quote-mark")
+    assert mark.get_text() == "we stand"
+    assert mark["href"] == "/speakers/dmytro-kuleba/"
+    assert page.select(".article-body p")[0].get_text() == "He said “we stand” and left."
+    assert page.select_one("blockquote p").get_text() == "we stand"
+    assert page.select_one("figure.quote cite a").get_text() == "Dmytro Kuleba"
+
+
+def test_article_page_shows_captions_with_credit_and_agency_places_and_tags(client):
+    place = PlaceFactory(name="Izyum", slug="izyum")
+    article = ArticleFactory(places=[place], tags=["troop-withdrawal"])
+    agency = OutletFactory(name="AFP", slug="afp")
+    PhotoCaptionFactory(
+        article=article, text="A destroyed bridge", credit="Juan Barreto/AFP", agency=agency
+    )
+    page = soup(client.get(article.get_absolute_url()))
+    figcaption = page.select_one("figure.caption figcaption")
+    assert "A destroyed bridge" in figcaption.get_text()
+    assert "Juan Barreto/AFP" in figcaption.get_text()
+    assert "AFP" in figcaption.select_one(".credit").get_text()
+    assert page.find("a", href="/places/izyum/").get_text() == "Izyum"
+    assert page.find("a", href="/tags/troop-withdrawal/").get_text() == "troop-withdrawal"
+
+
+def test_an_unpublished_article_is_not_found(client):
+    article = ArticleFactory(status=ArticleStatus.IN_REVIEW)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_an_unknown_article_is_not_found(client):
+    assert client.get("/articles/no-such-article/").status_code == 404
+
+
+def test_place_page_gathers_the_places_inside_it(client):
+    region = PlaceFactory(name="Kharkiv region", slug="kharkiv-oblast")
+    town = PlaceFactory(name="Izyum", slug="izyum", parent=region)
+    ArticleFactory(headline="About Izyum", places=[town])
+    ArticleFactory(headline="Hidden draft", places=[town], status=ArticleStatus.DRAFT)
+    QuoteFactory(place=town, text="About the town")
+    page = soup(client.get(reverse("archive:place-detail", args=["kharkiv-oblast"])))
+    assert [a.get_text() for a in page.select(".article-row-headline a")] == ["About Izyum"]
+    assert "About the town" in page.select_one("blockquote").get_text()
+
+
+def test_speaker_tag_and_outlet_pages_list_their_material(client):
+    speaker = SpeakerFactory(slug="igor-konashenkov", name="Igor Konashenkov")
+    outlet = OutletFactory(slug="tass", name="TASS")
+    article = ArticleFactory(headline="Regrouping", tags=["official-statement"])
+    article.cited_outlets.add(outlet)
+    QuoteFactory(article=article, speaker=speaker, text="regrouped")
+    for url in ("/speakers/igor-konashenkov/", "/tags/official-statement/", "/outlets/tass/"):
+        page = soup(client.get(url))
+        assert [a.get_text() for a in page.select(".article-row-headline a")] == ["Regrouping"], url
+        assert len(page.find_all("h1")) == 1
+
+
+@pytest.mark.parametrize("url", ["/places/x/", "/speakers/x/", "/tags/x/", "/outlets/x/"])
+def test_unknown_subjects_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_article_page_query_count_does_not_grow_with_quotes(client, django_assert_num_queries):
+    small = ArticleFactory(tags=["a"])
+    QuoteFactory(article=small, tags=["b"])
+    PhotoCaptionFactory(article=small)
+    big = ArticleFactory(tags=["a", "c"])
+    for n in range(10):
+        QuoteFactory(article=big, tags=[f"t{n}"], speaker=SpeakerFactory())
+        PhotoCaptionFactory(article=big, tags=[f"t{n}"])
+    with django_assert_num_queries(8):
+        client.get(small.get_absolute_url())
+    with django_assert_num_queries(8):
+        client.get(big.get_absolute_url())
