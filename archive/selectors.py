@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from archive.models import (
     Article,
+    ArticleStatus,
     ArticleTag,
     CaptionTag,
     Outlet,
@@ -167,3 +169,140 @@ def outlet_page(*, outlet: Outlet) -> SubjectPage:
         .filter(Q(agency=outlet) | Q(distributor=outlet))
         .for_list(),
     )
+
+
+@dataclass
+class Overview:
+    """What the home page shows."""
+
+    latest: list[Article]
+    places: list
+    tags: list
+    speakers: list
+    totals: dict[str, int]
+
+
+def archive_overview(*, size: int = 10) -> Overview:
+    """Return the latest articles, the most used places, tags and speakers, and the totals."""
+    published = Article.objects.published()
+    places = (
+        Place.objects.filter(articles__status=ArticleStatus.PUBLISHED)
+        .annotate(n=Count("articles", distinct=True))
+        .order_by("-n", "name")[:size]
+    )
+    tags = (
+        Tag.objects.filter(articletag_items__content_object__status=ArticleStatus.PUBLISHED)
+        .annotate(n=Count("articletag_items", distinct=True))
+        .order_by("-n", "name")[:size]
+    )
+    speakers = (
+        Speaker.objects.filter(quotes__article__status=ArticleStatus.PUBLISHED)
+        .annotate(n=Count("quotes", distinct=True))
+        .order_by("-n", "name")[:size]
+    )
+    totals = published.aggregate(
+        articles=Count("pk", distinct=True),
+        quotes=Count("quotes", distinct=True),
+        photos=Count("captions", distinct=True),
+    )
+    return Overview(
+        latest=list(published.for_list().order_by("-published_on", "-pk")[:size]),
+        places=list(places),
+        tags=list(tags),
+        speakers=list(speakers),
+        totals=totals,
+    )
+
+
+def article_related(*, article: Article, days: int = 3, size: int = 5) -> list[Article]:
+    """Return other published articles sharing a place or tag with this one, within a few days."""
+    place_ids = [place.pk for place in article.places.all()]
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    shared = Q(
+        pk__in=Article.places.through.objects.filter(place_id__in=place_ids).values("article_id")
+    )
+    shared |= Q(pk__in=ArticleTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+    window = datetime.timedelta(days=days)
+    return list(
+        Article.objects.published()
+        .filter(
+            shared,
+            published_on__range=(article.published_on - window, article.published_on + window),
+        )
+        .exclude(pk=article.pk)
+        .select_related("outlet")
+        .order_by("-published_on", "headline")[:size]
+    )
+
+
+def list_description(*, noun: str, facets: list, data: dict, count: int) -> str:
+    """Describe a filtered list in words, for its title and heading."""
+    parts = [noun.capitalize()]
+    labels = {facet.name: [v.label for v in facet.selected] for facet in facets}
+    phrases = {
+        "speaker": "by",
+        "place": "about",
+        "tag": "tagged",
+        "outlet": "from",
+        "agency": "from",
+    }
+    for name, words in phrases.items():
+        if labels.get(name):
+            parts.append(f"{words} {' or '.join(labels[name])}")
+    if data.get("photographer"):
+        parts.append(f"by {data['photographer']}")
+    if data.get("q"):
+        parts.append(f"matching “{data['q'][:80]}”")
+    if data.get("from"):
+        parts.append(f"from {data['from']:%-d %B %Y}")
+    if data.get("to"):
+        parts.append(f"until {data['to']:%-d %B %Y}")
+    return f"{' '.join(parts)} — {count} result{'s' if count != 1 else ''}"
+
+
+@dataclass
+class Relaxation:
+    """A filter a reader could drop, and how many results that would give."""
+
+    label: str
+    remove: tuple[str, str | None]
+    count: int
+
+
+def list_relaxations(*, filterset, base: QuerySet, facets: list) -> list[Relaxation]:
+    """For an empty result, say which single filter to drop to get results back."""
+    data = filterset.form.cleaned_data
+    options = []
+    for name, value in data.items():
+        if name == "sort" or value in (None, "", []):
+            continue
+        count = filterset.apply(base, skip=name).count()
+        options.append(Relaxation(_filter_label(name, value, facets), (name, None), count))
+    return sorted(options, key=lambda option: -option.count)
+
+
+def _filter_label(name: str, value, facets: list) -> str:
+    for facet in facets:
+        if facet.name == name:
+            return f"{facet.label.lower()}: {', '.join(v.label for v in facet.selected)}"
+    if name in ("from", "to"):
+        return f"{name} {value:%-d %B %Y}"
+    return f"{'text' if name == 'q' else name}: {value}"
+
+
+def places_with_counts() -> QuerySet[Place]:
+    """Return every place with how many published articles mention it."""
+    return (
+        Place.objects.select_related("parent")
+        .annotate(
+            n=Count("articles", filter=Q(articles__status=ArticleStatus.PUBLISHED), distinct=True)
+        )
+        .order_by("-n", "name")
+    )
+
+
+def speakers_with_counts() -> QuerySet[Speaker]:
+    """Return every speaker with how many published quotes they have."""
+    return Speaker.objects.annotate(
+        n=Count("quotes", filter=Q(quotes__article__status=ArticleStatus.PUBLISHED), distinct=True)
+    ).order_by("-n", "name")

@@ -1,15 +1,146 @@
-from django.http import Http404
-from django.views.generic import DetailView, ListView
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
 
-from archive import selectors
-from archive.models import Article, Outlet, Place, Speaker, Tag
+from archive import exports, facets, maps, selectors
+from archive.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
+from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
+
+EXPORT_FORMATS = ("json", "csv")
 
 
-class HomeView(ListView):
+class HomeView(TemplateView):
     template_name = "archive/home.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["overview"] = selectors.archive_overview()
+        return context
+
+
+class ArchiveListView(FilterView):
+    """A filterable, faceted list that can also be had as JSON or CSV."""
+
+    paginate_by = settings.ARCHIVE_PAGE_SIZE
+    noun = "results"
+    title = ""
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET  # always bound: no parameters is a valid, empty filter
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = self.filterset.is_valid()
+        self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        export = request.GET.get("format")
+        if export is not None and export not in EXPORT_FORMATS:
+            return HttpResponse(
+                f"Unknown format. Choose one of: {', '.join(EXPORT_FORMATS)}.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        if export and valid:
+            return self.render_export(export)
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        response = self.render_to_response(context)
+        if not valid:
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        valid = filterset.is_valid()
+        base = self.get_queryset()
+        facet_list = facets.list_facets(filterset=filterset, base=base) if valid else []
+        count = context["paginator"].count if context.get("paginator") else 0
+        context.update(
+            facets=facet_list,
+            result_count=count,
+            description=selectors.list_description(
+                noun=self.noun,
+                facets=facet_list,
+                data=filterset.form.cleaned_data if valid else {},
+                count=count,
+            ),
+            timeline=facets.list_timeline(rows=self.object_list, date_field=filterset.date_field)
+            if valid and count
+            else None,
+            suggestions=selectors.list_relaxations(
+                filterset=filterset, base=base, facets=facet_list
+            )
+            if valid and not count
+            else [],
+            export_formats=EXPORT_FORMATS,
+            list_title=self.title,
+        )
+        return context
+
+    def absolute(self, path: str) -> str:
+        return self.request.build_absolute_uri(path)
+
+    def render_export(self, export: str):
+        model = self.object_list.model
+        if export == "csv":
+            rows = exports.export_rows(self.object_list.iterator(chunk_size=1000), self.absolute)
+            response = StreamingHttpResponse(
+                exports.csv_lines(exports.HEADERS[model], rows),
+                content_type="text/csv; charset=utf-8",
+            )
+            name = model._meta.verbose_name_plural.replace(" ", "-")
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+            return response
+        page_size = self.get_paginate_by(self.object_list)
+        paginator, page, object_list, _ = self.paginate_queryset(self.object_list, page_size)
+        payload = {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": self._page_link(page.next_page_number()) if page.has_next() else None,
+            "previous": self._page_link(page.previous_page_number())
+            if page.has_previous()
+            else None,
+            "results": list(exports.export_rows(object_list, self.absolute)),
+        }
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+    def _page_link(self, number: int) -> str:
+        params = self.request.GET.copy()
+        params["page"] = number
+        return self.absolute(f"{self.request.path}?{params.urlencode()}")
+
+
+class ArticleListView(ArchiveListView):
+    filterset_class = ArticleFilter
+    template_name = "archive/article_list.html"
+    noun = "articles"
+    title = "Articles"
+
     def get_queryset(self):
-        return selectors.published_articles()
+        return Article.objects.published().for_list()
+
+
+class QuoteListView(ArchiveListView):
+    filterset_class = QuoteFilter
+    template_name = "archive/quote_list.html"
+    noun = "quotes"
+    title = "Quotes"
+
+    def get_queryset(self):
+        return Quote.objects.published().for_list()
+
+
+class PhotoCaptionListView(ArchiveListView):
+    filterset_class = PhotoCaptionFilter
+    template_name = "archive/photocaption_list.html"
+    noun = "photos"
+    title = "Photos"
+
+    def get_queryset(self):
+        return PhotoCaption.objects.published().for_list()
 
 
 class ArticleDetailView(DetailView):
@@ -25,6 +156,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["paragraphs"] = selectors.article_paragraph_segments(article=self.object)
+        context["related"] = selectors.article_related(article=self.object)
         return context
 
 
@@ -41,6 +173,7 @@ class SubjectDetailView(DetailView):
         selector = type(self).page_selector
         context["subject_label"] = self.subject_label
         context["page"] = selector(**{self.model._meta.model_name: self.object})
+        context["list_query"] = f"{self.model._meta.model_name}={self.object.slug}"
         return context
 
 
@@ -51,6 +184,11 @@ class PlaceDetailView(SubjectDetailView):
 
     def get_queryset(self):
         return Place.objects.select_related("parent").prefetch_related("aliases", "children")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map"] = maps.place_map(place=self.object)
+        return context
 
 
 class SpeakerDetailView(SubjectDetailView):
@@ -72,3 +210,29 @@ class OutletDetailView(SubjectDetailView):
     model = Outlet
     subject_label = "Outlet"
     page_selector = selectors.outlet_page
+
+
+class PlaceListView(ListView):
+    template_name = "archive/place_list.html"
+    context_object_name = "places"
+
+    def get_queryset(self):
+        return selectors.places_with_counts()
+
+
+class SpeakerListView(ListView):
+    template_name = "archive/speaker_list.html"
+    context_object_name = "speakers"
+
+    def get_queryset(self):
+        return selectors.speakers_with_counts()
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Allow: /",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

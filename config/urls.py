@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from archive.sitemaps import SITEMAPS
+from archive.views import robots_txt
 
 admin.site.site_header = "Editorial archive"
 admin.site.site_title = "Editorial archive admin"
@@ -8,5 +12,7 @@ admin.site.index_title = "Archive desk"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("archive.urls")),
 ]

@@ -1,0 +1,248 @@
+"""Facet counts for the public lists: each value with how many results it would give.
+
+A facet's own counts ignore that facet's current selection (and honour every other filter), so
+a reader can add a second place to the first: values within one facet are ORed together.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, QuerySet
+
+from archive.filters import ArchiveFilter
+from archive.models import (
+    Article,
+    ArticleTag,
+    CaptionTag,
+    Outlet,
+    PhotoCaption,
+    Place,
+    Quote,
+    QuoteTag,
+    Speaker,
+    Tag,
+)
+
+ArticlePlace = Article.places.through
+FACET_SIZE = 12
+
+
+@dataclass
+class FacetValue:
+    slug: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [value for value in self.values if value.selected]
+
+
+# Each counter takes the filtered rows and returns (slug, label, n) rows, largest first.
+Counter = Callable[[QuerySet], QuerySet]
+
+
+def _grouped(rows: QuerySet, slug: str, label: str, counted: str) -> QuerySet:
+    return (
+        rows.exclude(**{f"{slug}__isnull": True})
+        .values(facet_slug=F(slug), facet_label=F(label))
+        .annotate(n=Count(counted, distinct=True))
+        .order_by("-n", "facet_label")
+    )
+
+
+ARTICLE_FACETS: dict[str, tuple[str, Counter]] = {
+    "place": (
+        "Places",
+        lambda qs: _grouped(
+            ArticlePlace.objects.filter(article__in=qs.values("pk")),
+            "place__slug",
+            "place__name",
+            "article_id",
+        ),
+    ),
+    "tag": (
+        "Tags",
+        lambda qs: _grouped(
+            ArticleTag.objects.filter(content_object__in=qs.values("pk")),
+            "tag__slug",
+            "tag__name",
+            "content_object_id",
+        ),
+    ),
+    "outlet": (
+        "Outlets",
+        lambda qs: _grouped(qs, "outlet__slug", "outlet__name", "pk"),
+    ),
+    "speaker": (
+        "Speakers",
+        lambda qs: _grouped(
+            Quote.objects.filter(article__in=qs.values("pk")),
+            "speaker__slug",
+            "speaker__name",
+            "article_id",
+        ),
+    ),
+}
+
+QUOTE_FACETS: dict[str, tuple[str, Counter]] = {
+    "speaker": ("Speakers", lambda qs: _grouped(qs, "speaker__slug", "speaker__name", "pk")),
+    "place": (
+        "Places",
+        lambda qs: _grouped(
+            Quote.objects.filter(pk__in=qs.values("pk")),
+            "article__places__slug",
+            "article__places__name",
+            "pk",
+        ),
+    ),
+    "outlet": (
+        "Outlets",
+        lambda qs: _grouped(qs, "article__outlet__slug", "article__outlet__name", "pk"),
+    ),
+    "tag": (
+        "Tags",
+        lambda qs: _grouped(
+            QuoteTag.objects.filter(content_object__in=qs.values("pk")),
+            "tag__slug",
+            "tag__name",
+            "content_object_id",
+        ),
+    ),
+}
+
+CAPTION_FACETS: dict[str, tuple[str, Counter]] = {
+    "agency": ("Agencies", lambda qs: _grouped(qs, "agency__slug", "agency__name", "pk")),
+    "place": (
+        "Places",
+        lambda qs: _grouped(
+            PhotoCaption.objects.filter(pk__in=qs.values("pk")),
+            "article__places__slug",
+            "article__places__name",
+            "pk",
+        ),
+    ),
+    "tag": (
+        "Tags",
+        lambda qs: _grouped(
+            CaptionTag.objects.filter(content_object__in=qs.values("pk")),
+            "tag__slug",
+            "tag__name",
+            "content_object_id",
+        ),
+    ),
+}
+
+FACETS_FOR = {Article: ARTICLE_FACETS, Quote: QUOTE_FACETS, PhotoCaption: CAPTION_FACETS}
+
+
+def list_facets(*, filterset: ArchiveFilter, base: QuerySet, size: int = FACET_SIZE) -> list[Facet]:
+    """Return the facets of a filtered list, one query per facet, selected values always shown."""
+    specs = FACETS_FOR[base.model]
+    chosen = filterset.facet_values
+    facets = []
+    for name, (label, counter) in specs.items():
+        rows = counter(filterset.apply(base, skip=name).order_by())
+        selected = set(chosen.get(name, []))
+        values, seen = [], set()
+        for row in rows[: size + len(selected)]:
+            slug = row["facet_slug"]
+            if len(values) >= size and slug not in selected:
+                continue
+            seen.add(slug)
+            values.append(FacetValue(slug, row["facet_label"], row["n"], slug in selected))
+        # A selected value with no results under the other filters still needs its chip.
+        missing = [slug for slug in chosen.get(name, []) if slug not in seen]
+        labels = _labels(name, missing) if missing else {}
+        values.extend(FacetValue(slug, labels.get(slug, slug), 0, True) for slug in missing)
+        facets.append(Facet(name, label, values))
+    return facets
+
+
+LABEL_MODELS = {"place": Place, "tag": Tag, "outlet": Outlet, "agency": Outlet, "speaker": Speaker}
+
+
+def _labels(name: str, slugs: list[str]) -> dict[str, str]:
+    model = LABEL_MODELS[name]
+    return dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+@dataclass
+class TimelineBar:
+    label: str
+    iso: str
+    count: int
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass
+class Timeline:
+    bars: list[TimelineBar]
+    unit: str
+    max_count: int
+    width: int
+    height: int
+
+    @property
+    def last_label(self) -> str:
+        return self.bars[-1].label if self.bars else ""
+
+
+TIMELINE_WIDTH, TIMELINE_HEIGHT = 600, 120
+
+
+def list_timeline(*, rows: QuerySet, date_field: str) -> Timeline:
+    """Return results per day (a span up to three months) or per month, scaled for an SVG chart."""
+    per_day = (
+        rows.order_by()
+        .values(day=F(date_field))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by("day")
+    )
+    counts = {row["day"]: row["n"] for row in per_day}
+    if not counts:
+        return _scale([], "day")
+    first, last = min(counts), max(counts)
+    if (last - first).days <= 92:
+        days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+        return _scale([(day, counts.get(day, 0)) for day in days], "day")
+    months: dict[datetime.date, int] = {}
+    for day, n in counts.items():
+        key = day.replace(day=1)
+        months[key] = months.get(key, 0) + n
+    month, filled = first.replace(day=1), []
+    while month <= last:
+        filled.append((month, months.get(month, 0)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return _scale(filled, "month")
+
+
+def _scale(counts: list, unit: str) -> Timeline:
+    if not counts:
+        return Timeline([], unit, 0, TIMELINE_WIDTH, TIMELINE_HEIGHT)
+    top = max(n for _, n in counts)
+    slot = TIMELINE_WIDTH // max(len(counts), 1)
+    width = max(slot - 2, 1)
+    bars = []
+    for index, (period, n) in enumerate(counts):
+        height = round(n / top * (TIMELINE_HEIGHT - 20)) if n else 0
+        label = period.strftime("%-d %b %Y" if unit == "day" else "%b %Y")
+        iso = period.strftime("%Y-%m-%d" if unit == "day" else "%Y-%m")
+        bars.append(
+            TimelineBar(label, iso, n, index * slot, TIMELINE_HEIGHT - height, width, height)
+        )
+    return Timeline(bars, unit, top, TIMELINE_WIDTH, TIMELINE_HEIGHT)

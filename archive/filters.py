@@ -1,0 +1,300 @@
+"""FilterSets for the public lists: one URL grammar for articles, quotes and photos.
+
+`q`, `place`, `tag`, `outlet`, `speaker` (or `agency`, `photographer`), `from`, `to`, `sort`.
+Slug parameters repeat: OR within one parameter, AND across parameters.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from archive.models import (
+    Article,
+    ArticleTag,
+    CaptionTag,
+    Outlet,
+    PhotoCaption,
+    Place,
+    Quote,
+    QuoteTag,
+    Speaker,
+)
+
+SLUG_RE = re.compile(r"^[-\w]{1,100}$")
+MAX_VALUES = 20
+MAX_Q = 500
+
+ArticlePlace = Article.places.through
+
+
+class SlugListField(forms.Field):
+    """A repeatable query parameter of slugs: ?place=izyum&place=balakliya."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        cleaned = []
+        for item in values:
+            item = item.strip().lower()
+            if not item:
+                continue
+            if not SLUG_RE.match(item):
+                raise ValidationError(
+                    "“%(value)s” is not a valid name here.", params={"value": item[:60]}
+                )
+            if item not in cleaned:
+                cleaned.append(item)
+        if len(cleaned) > MAX_VALUES:
+            raise ValidationError(f"Choose at most {MAX_VALUES} values.")
+        return cleaned
+
+
+class ArchiveFilterForm(forms.Form):
+    def clean_place(self):
+        """Turn spellings into the places' own slugs: ?place=izium means Izyum."""
+        values = self.cleaned_data.get("place") or []
+        if not values:
+            return values
+        names = {value.replace("-", " ").lower(): value for value in values}
+        known = set(Place.objects.filter(slug__in=values).values_list("slug", flat=True))
+        unknown = [name for name, value in names.items() if value not in known]
+        resolved = {}
+        if unknown:
+            query = Q()
+            for name in unknown:
+                query |= Q(name__iexact=name) | Q(aliases__name__iexact=name)
+            for slug, name, alias in Place.objects.filter(query).values_list(
+                "slug", "name", "aliases__name"
+            ):
+                for spelling in (name, alias):
+                    if spelling and spelling.lower() in names:
+                        resolved[names[spelling.lower()]] = slug
+        canonical = []
+        for value in values:
+            slug = resolved.get(value, value)
+            if slug not in canonical:
+                canonical.append(slug)
+        return canonical
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The end date is before the start date.")
+        return data
+
+
+class SlugListFilter(django_filters.Filter):
+    field_class = SlugListField
+
+
+def place_ids_for(values: list[str]) -> QuerySet:
+    """Return a subquery of the places with these slugs, and of every place inside them."""
+    roots = Place.objects.filter(slug__in=values).values("pk")
+    # Places nest at most a few levels (town, region, country); four covers any real hierarchy.
+    inside = Q(pk__in=roots)
+    for depth in range(1, 5):
+        inside |= Q(**{"__".join(["parent"] * depth) + "__in": roots})
+    return Place.objects.filter(inside).values("pk")
+
+
+class ArchiveFilter(django_filters.FilterSet):
+    """What every public list shares: text, dates and sort order."""
+
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Text",
+        max_length=MAX_Q,
+        help_text="Words to find; spellings such as Izium or Balaklyia are understood.",
+    )
+    date_from = django_filters.DateFilter(method="filter_from", label="From")
+    date_to = django_filters.DateFilter(method="filter_to", label="To")
+    sort = django_filters.ChoiceFilter(
+        method="filter_sort",
+        label="Sort",
+        empty_label=None,
+        choices=[
+            ("newest", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("relevance", "Best match"),
+        ],
+    )
+
+    date_field = "article__published_on"
+    facet_names: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("from", "to"):
+            self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+        self.form.fields["q"].widget.attrs.update({"type": "search", "maxlength": MAX_Q})
+
+    @property
+    def facet_values(self) -> dict[str, list[str]]:
+        data = self.form.cleaned_data if self.is_valid() else {}
+        return {name: data.get(name) or [] for name in self.facet_names}
+
+    def apply(self, queryset: QuerySet, *, skip: str | None = None) -> QuerySet:
+        """Apply every filter but the one named `skip` (for that facet's own counts)."""
+        for name, value in self.form.cleaned_data.items():
+            if name == skip or name == "sort" or value in (None, "", []):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = self.apply(queryset)
+        return self.filter_sort(queryset, "sort", self.form.cleaned_data.get("sort"))
+
+    def filter_text(self, queryset, name, value):
+        return self.text_search(queryset, value)
+
+    def text_search(self, queryset, text):
+        raise NotImplementedError
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__gte": value})
+
+    def filter_to(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__lte": value})
+
+    def filter_sort(self, queryset, name, value):
+        searching = bool(self.form.cleaned_data.get("q"))
+        if value == "relevance" and searching:
+            return queryset.order_by("-search_rank", f"-{self.date_field}", "-pk")
+        if value == "oldest":
+            return queryset.order_by(self.date_field, "pk")
+        if value is None and searching:
+            return queryset.order_by("-search_rank", f"-{self.date_field}", "-pk")
+        return queryset.order_by(f"-{self.date_field}", "-pk")
+
+
+# The public parameter names are `from` and `to`, which cannot be attribute names.
+for _public, _internal in (("from", "date_from"), ("to", "date_to")):
+    for _filters in (ArchiveFilter.declared_filters, ArchiveFilter.base_filters):
+        _filters[_public] = _filters.pop(_internal)
+        _filters[_public].field_name = _public
+        _filters["sort"] = _filters.pop("sort")
+
+
+class ArticleFilter(ArchiveFilter):
+    place = SlugListFilter(method="filter_place", label="Place")
+    tag = SlugListFilter(method="filter_tag", label="Tag")
+    outlet = SlugListFilter(method="filter_outlet", label="Outlet")
+    speaker = SlugListFilter(method="filter_speaker", label="Speaker")
+
+    date_field = "published_on"
+    facet_names = ("place", "tag", "outlet", "speaker")
+
+    class Meta:
+        model = Article
+        fields = []
+        form = ArchiveFilterForm
+
+    def text_search(self, queryset, text):
+        from archive import search
+
+        return search.article_search(queryset, text)
+
+    def filter_place(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=ArticlePlace.objects.filter(place__in=place_ids_for(value)).values("article_id")
+        )
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=ArticleTag.objects.filter(tag__slug__in=value).values("content_object_id")
+        )
+
+    def filter_outlet(self, queryset, name, value):
+        return queryset.filter(outlet__in=Outlet.objects.filter(slug__in=value).values("pk"))
+
+    def filter_speaker(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Quote.objects.filter(speaker__slug__in=value).values("article_id")
+        )
+
+
+class QuoteFilter(ArchiveFilter):
+    speaker = SlugListFilter(method="filter_speaker", label="Speaker")
+    place = SlugListFilter(method="filter_place", label="Place")
+    outlet = SlugListFilter(method="filter_outlet", label="Outlet")
+    tag = SlugListFilter(method="filter_tag", label="Tag")
+
+    facet_names = ("speaker", "place", "outlet", "tag")
+
+    class Meta:
+        model = Quote
+        fields = []
+        form = ArchiveFilterForm
+
+    def text_search(self, queryset, text):
+        from archive import search
+
+        return search.quote_search(queryset, text)
+
+    def filter_speaker(self, queryset, name, value):
+        return queryset.filter(speaker__in=Speaker.objects.filter(slug__in=value).values("pk"))
+
+    def filter_place(self, queryset, name, value):
+        places = place_ids_for(value)
+        return queryset.filter(
+            Q(place__in=places)
+            | Q(article__in=ArticlePlace.objects.filter(place__in=places).values("article_id"))
+        )
+
+    def filter_outlet(self, queryset, name, value):
+        return queryset.filter(article__outlet__slug__in=value)
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=QuoteTag.objects.filter(tag__slug__in=value).values("content_object_id")
+        )
+
+
+class PhotoCaptionFilter(ArchiveFilter):
+    agency = SlugListFilter(method="filter_agency", label="Agency")
+    photographer = django_filters.CharFilter(
+        method="filter_photographer", label="Photographer", max_length=200
+    )
+    place = SlugListFilter(method="filter_place", label="Place")
+    tag = SlugListFilter(method="filter_tag", label="Tag")
+
+    facet_names = ("agency", "place", "tag")
+
+    class Meta:
+        model = PhotoCaption
+        fields = []
+        form = ArchiveFilterForm
+
+    def text_search(self, queryset, text):
+        from archive import search
+
+        return search.caption_search(queryset, text)
+
+    def filter_agency(self, queryset, name, value):
+        agencies = Outlet.objects.filter(slug__in=value).values("pk")
+        return queryset.filter(Q(agency__in=agencies) | Q(distributor__in=agencies))
+
+    def filter_photographer(self, queryset, name, value):
+        return queryset.filter(photographer__iexact=value.strip())
+
+    def filter_place(self, queryset, name, value):
+        places = place_ids_for(value)
+        return queryset.filter(
+            Q(place__in=places)
+            | Q(article__in=ArticlePlace.objects.filter(place__in=places).values("article_id"))
+        )
+
+    def filter_tag(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=CaptionTag.objects.filter(tag__slug__in=value).values("content_object_id")
+        )
