@@ -5,3 +5,8 @@ class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Editorial archive"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from archive import history
+
+        history.connect_signals()

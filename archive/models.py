@@ -12,8 +12,11 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
+
+from archive.versioning import SnapshotHistory, VersionedModel
 
 
 class SlugQuerySet(models.QuerySet):
@@ -51,6 +54,54 @@ class Tag(TagBase):
 
     def natural_key(self):
         return (self.name,)
+
+
+class TagRedirect(models.Model):
+    """The address of a tag that was merged into another or renamed, and where it went."""
+
+    old_slug = models.CharField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"/tags/{self.old_slug}/ → {self.tag}"
+
+
+class TagOperationKind(models.TextChoices):
+    RENAME = "rename", "Renamed"
+    MERGE = "merge", "Merged"
+    DELETE = "delete", "Deleted"
+
+
+class TagOperation(models.Model):
+    """A rename, merge or deletion of tags: what was done, by whom and when."""
+
+    kind = models.CharField(max_length=10, choices=TagOperationKind.choices)
+    source_names = models.JSONField(
+        default=list, help_text="The tags renamed, merged away or deleted."
+    )
+    target_name = models.CharField(
+        max_length=100, blank=True, help_text="The tag they became (empty for a deletion)."
+    )
+    moved = models.JSONField(
+        default=dict, blank=True, help_text="Taggings moved and duplicates dropped, per model."
+    )
+    performed_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    performed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-performed_at", "-pk"]
+
+    def __str__(self):
+        sources = ", ".join(self.source_names)
+        if self.target_name:
+            return f"{self.get_kind_display()} {sources} → {self.target_name}"
+        return f"{self.get_kind_display()} {sources}"
 
 
 class TaggedManager(models.Manager):
@@ -167,7 +218,7 @@ class PlaceQuerySet(SlugQuerySet):
     pass
 
 
-class Place(models.Model):
+class Place(VersionedModel):
     """A place the archive's material mentions, inside a larger place where it has one."""
 
     name = models.CharField(max_length=200, help_text="The spelling the archive shows readers.")
@@ -198,6 +249,7 @@ class Place(models.Model):
     tags = TaggableManager(blank=True, through="PlaceTag", related_name="places")
 
     objects = PlaceQuerySet.as_manager()
+    history = HistoricalRecords(bases=[SnapshotHistory])
 
     class Meta:
         ordering = ["name"]
@@ -282,7 +334,7 @@ class SpeakerQuerySet(SlugQuerySet):
     pass
 
 
-class Speaker(models.Model):
+class Speaker(VersionedModel):
     """A person or an organisation quoted in the archive."""
 
     name = models.CharField(max_length=200)
@@ -297,6 +349,7 @@ class Speaker(models.Model):
     tags = TaggableManager(blank=True, through="SpeakerTag", related_name="speakers")
 
     objects = SpeakerQuerySet.as_manager()
+    history = HistoricalRecords(bases=[SnapshotHistory])
 
     class Meta:
         ordering = ["name"]
@@ -355,7 +408,7 @@ class ArticleQuerySet(SlugQuerySet):
         return self.select_related("outlet").prefetch_related("tags", "places")
 
 
-class Article(models.Model):
+class Article(VersionedModel):
     """One news report as its outlet published it."""
 
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="articles")
@@ -394,10 +447,12 @@ class Article(models.Model):
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(bases=[SnapshotHistory])
 
     class Meta:
         ordering = ["-published_on", "headline"]
         indexes = [models.Index(fields=["status", "-published_on"], name="article_status_date")]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
 
     def __str__(self):
         return self.headline
@@ -443,7 +498,7 @@ class QuoteQuerySet(models.QuerySet):
         return self.get(article__slug=article_slug, position=position)
 
 
-class Quote(models.Model):
+class Quote(VersionedModel):
     """Words printed in quotation marks and attributed to a speaker."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
@@ -460,6 +515,7 @@ class Quote(models.Model):
     tags = TaggableManager(blank=True, through="QuoteTag", related_name="quotes")
 
     objects = QuoteQuerySet.as_manager()
+    history = HistoricalRecords(bases=[SnapshotHistory])
 
     class Meta:
         ordering = ["article", "position"]
@@ -501,7 +557,7 @@ class PhotoCaptionQuerySet(models.QuerySet):
         return self.get(article__slug=article_slug, position=position)
 
 
-class PhotoCaption(models.Model):
+class PhotoCaption(VersionedModel):
     """The caption of a photo that ran with an article, with its credit."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="captions")
@@ -534,6 +590,7 @@ class PhotoCaption(models.Model):
     tags = TaggableManager(blank=True, through="CaptionTag", related_name="captions")
 
     objects = PhotoCaptionQuerySet.as_manager()
+    history = HistoricalRecords(bases=[SnapshotHistory])
 
     class Meta:
         ordering = ["article", "position"]

@@ -303,3 +303,43 @@ def archive_export(stream) -> int:
     )
     stream.write("\n")
     return len(objects)
+
+
+# --- Editorial workflow ---------------------------------------------------------------------
+
+PUBLISH_PERMISSION = "archive.publish_article"
+
+
+def article_status_allowed(user, old_status: str, new_status: str) -> bool:
+    """Return whether the user may move an article from one status to another.
+
+    Publishing and unpublishing are editors' decisions; anyone who may edit an article may
+    move it between draft and review.
+    """
+    if old_status == new_status:
+        return True
+    involves_readers = m.ArticleStatus.PUBLISHED in (old_status, new_status)
+    return not involves_readers or user.has_perm(PUBLISH_PERMISSION)
+
+
+def article_status_set(articles: Iterable[m.Article], status: str, *, user) -> int:
+    """Move articles to a status, with a history entry for each; return how many changed."""
+    if status not in m.ArticleStatus.values:
+        raise ValidationError(f"“{status}” is not an article status.")
+    label = m.ArticleStatus(status).label
+    changed = 0
+    with transaction.atomic():
+        ids = [article.pk for article in articles]
+        for article in m.Article.objects.select_for_update().filter(pk__in=ids).order_by("pk"):
+            if article.status == status:
+                continue
+            if not article_status_allowed(user, article.status, status):
+                raise ValidationError(
+                    f"Only editors may publish or unpublish articles (“{article}”)."
+                )
+            article.status = status
+            article._history_user = user
+            article._change_reason = f"Status set to {label}"
+            article.save(update_fields=["status", "updated_at", "version"])
+            changed += 1
+    return changed

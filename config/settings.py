@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "simple_history",
     "django_filters",
     "archive",
 ]
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change for the history of articles, quotes, captions, places...
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -139,6 +142,12 @@ STORAGES = {
 
 # Tags are one vocabulary whatever the case: "Kharkiv" and "kharkiv" are the same tag.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Old versions are restored through the archive's own confirmation page (history.py), which
+# also restores tags and refuses stale saves; the library's revert form does neither.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# A change reason lists the tags added or removed, which can run past 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 

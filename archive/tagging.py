@@ -1,0 +1,334 @@
+"""Tag curation: add and remove tags in bulk, rename, merge and delete tags, suggest names.
+
+Each tagged model has its own through model (ArticleTag, QuoteTag…); the functions here work
+across all of them and log renames, merges and deletions as TagOperation rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.utils.text import slugify
+
+from archive import models as m
+from archive.history import history_record_bulk
+
+# Every model that carries tags, with the label an editor reads.
+TAGGED_MODELS: list[tuple[str, type[models.Model]]] = [
+    ("articles", m.Article),
+    ("quotes", m.Quote),
+    ("captions", m.PhotoCaption),
+    ("places", m.Place),
+    ("speakers", m.Speaker),
+]
+MAX_TAG_LENGTH = m.Tag._meta.get_field("name").max_length
+
+
+def _slug_for(name: str) -> str:
+    return m.Tag().slugify(name)
+
+
+def tag_names_parse(text: str) -> list[str]:
+    """Split an editor's comma-separated tag names, dropping blanks and repeats of any case."""
+    seen, names = set(), []
+    for part in text.split(","):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+def tag_resolve(names: Iterable[str], *, create: bool = True) -> list[m.Tag | str]:
+    """Return the existing tag for each name, matched ignoring case, spacing and punctuation.
+
+    A name matches a tag with the same name in any case, the same slug ("Kharkiv offensive"
+    and "kharkiv-offensive"), or the old slug of a tag that was merged or renamed. Names that
+    match nothing are returned as strings (new tags), unless `create` is false, when they are
+    left out. Repeats collapse to one.
+    """
+    names = [n for n in (" ".join(str(n).split()) for n in names) if n]
+    if not names:
+        return []
+    too_long = [n for n in names if len(n) > MAX_TAG_LENGTH]
+    if too_long:
+        raise ValidationError(
+            f"A tag name can be at most {MAX_TAG_LENGTH} characters: “{too_long[0][:40]}…”."
+        )
+    slugs = {name: _slug_for(name) for name in names}
+    # The slug is lower case, so matching it also matches the name in any case, in every
+    # script (SQLite's own case folding covers ASCII only).
+    candidates = list(m.Tag.objects.filter(Q(name__in=names) | Q(slug__in=slugs.values())))
+    redirects = {
+        r.old_slug: r.tag
+        for r in m.TagRedirect.objects.filter(old_slug__in=slugs.values()).select_related("tag")
+    }
+    by_folded = {t.name.casefold(): t for t in candidates}
+    by_slug = {t.slug: t for t in candidates}
+    result: list[m.Tag | str] = []
+    seen: set[str] = set()
+    for name in names:
+        tag = (
+            by_folded.get(name.casefold()) or by_slug.get(slugs[name]) or redirects.get(slugs[name])
+        )
+        key = f"tag:{tag.pk}" if tag else f"new:{slugs[name] or name.casefold()}"
+        if key in seen or (tag is None and not create):
+            continue
+        seen.add(key)
+        result.append(tag if tag else name)
+    return result
+
+
+def _tags_for(names: Iterable[str], *, create: bool) -> list[m.Tag]:
+    """Turn names into Tag rows, creating the new ones."""
+    tags = []
+    for item in tag_resolve(names, create=create):
+        if isinstance(item, str):
+            item, _ = m.Tag.objects.get_or_create(name__iexact=item, defaults={"name": item})
+        tags.append(item)
+    return tags
+
+
+@dataclass
+class TaggingResult:
+    """What a bulk tag action did."""
+
+    tags: list[str]
+    changed: int
+    unchanged: int
+
+
+def tag_add(objects: Iterable[models.Model], names: Iterable[str], *, user) -> TaggingResult:
+    """Add tags to every object given, recording who added them; existing taggings stay."""
+    with transaction.atomic():
+        tags = _tags_for(names, create=True)
+        if not tags:
+            raise ValidationError("Give at least one tag name.")
+        changed = unchanged = 0
+        for obj in objects:
+            had = set(obj.tags.values_list("pk", flat=True))
+            obj._history_user = user
+            obj.tags.add(*tags, through_defaults={"added_by": user})
+            if {t.pk for t in tags} - had:
+                changed += 1
+            else:
+                unchanged += 1
+    return TaggingResult([t.name for t in tags], changed, unchanged)
+
+
+def tag_remove(objects: Iterable[models.Model], names: Iterable[str], *, user) -> TaggingResult:
+    """Remove tags from every object given; names that are no tag at all are refused."""
+    names = list(names)
+    with transaction.atomic():
+        tags = _tags_for(names, create=False)
+        known = {t.name.casefold() for t in tags} | {_slug_for(t.name) for t in tags}
+        unknown = [n for n in names if n.casefold() not in known and _slug_for(n) not in known]
+        if unknown:
+            raise ValidationError(f"There is no tag called “{unknown[0]}”.")
+        if not tags:
+            raise ValidationError("Give at least one tag name.")
+        changed = unchanged = 0
+        for obj in objects:
+            had = set(obj.tags.values_list("pk", flat=True))
+            obj._history_user = user
+            obj.tags.remove(*[t.name for t in tags])
+            if had & {t.pk for t in tags}:
+                changed += 1
+            else:
+                unchanged += 1
+    return TaggingResult([t.name for t in tags], changed, unchanged)
+
+
+def _count_subquery(through: type[models.Model]) -> Coalesce:
+    counts = (
+        through.objects.filter(tag=OuterRef("pk"))
+        .order_by()
+        .values("tag")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def tag_usage(queryset: models.QuerySet | None = None) -> models.QuerySet:
+    """Return tags annotated with how many articles, quotes… use each, and the total."""
+    queryset = m.Tag.objects.all() if queryset is None else queryset
+    annotations = {
+        f"{label}_count": _count_subquery(model.tags.through) for label, model in TAGGED_MODELS
+    }
+    queryset = queryset.annotate(**annotations)
+    total = sum((models.F(name) for name in annotations), Value(0))
+    return queryset.annotate(total_count=total)
+
+
+@dataclass
+class MergeRow:
+    """One tagged model's numbers in a merge preview or result."""
+
+    label: str
+    target: int
+    sources: int
+    after: int
+
+    @property
+    def duplicates(self) -> int:
+        return self.target + self.sources - self.after
+
+
+def tag_merge_preview(sources: Iterable[m.Tag], target: m.Tag) -> list[MergeRow]:
+    """Return, per tagged model, how many items carry the target and the sources now, and after."""
+    source_ids = [t.pk for t in sources if t.pk != target.pk]
+    rows = []
+    for label, model in TAGGED_MODELS:
+        through = model.tags.through
+        rows.append(
+            MergeRow(
+                label=label,
+                target=through.objects.filter(tag=target).count(),
+                sources=through.objects.filter(tag_id__in=source_ids).count(),
+                after=through.objects.filter(tag_id__in=[*source_ids, target.pk])
+                .values("content_object_id")
+                .distinct()
+                .count(),
+            )
+        )
+    return rows
+
+
+def _redirect_to(old_slugs: list[str], tag: m.Tag) -> None:
+    """Point the old addresses, and any that pointed to them, at `tag`."""
+    m.TagRedirect.objects.filter(tag__slug__in=old_slugs).update(tag=tag)
+    for slug in old_slugs:
+        if slug != tag.slug:
+            m.TagRedirect.objects.update_or_create(old_slug=slug, defaults={"tag": tag})
+    m.TagRedirect.objects.filter(old_slug=tag.slug).delete()
+
+
+def tag_merge(sources: Iterable[m.Tag], target: m.Tag, *, user) -> m.TagOperation:
+    """Move everything tagged with the sources onto the target and delete the sources.
+
+    An item tagged with several of them ends with the target once; none loses a tag. The old
+    tags' addresses redirect to the target, every moved item gets a history entry, and the
+    merge is logged with who and when.
+    """
+    sources = [t for t in sources if t.pk != target.pk]
+    if not sources:
+        raise ValidationError("Choose at least one tag to merge into another.")
+    names = sorted((t.name for t in sources), key=str.casefold)
+    reason = f"Tag {', '.join(names)} merged into {target.name}"
+    moved: dict[str, dict[str, int]] = {}
+    with transaction.atomic():
+        source_ids = [t.pk for t in sources]
+        if m.Tag.objects.filter(pk__in=[*source_ids, target.pk]).count() != len(sources) + 1:
+            raise ValidationError("One of these tags was deleted meanwhile; nothing was merged.")
+        for label, model in TAGGED_MODELS:
+            through = model.tags.through
+            rows = list(
+                through.objects.filter(tag_id__in=source_ids)
+                .order_by("added_at", "pk")
+                .values_list("pk", "content_object_id")
+            )
+            if not rows:
+                continue
+            taken = set(
+                through.objects.filter(tag=target).values_list("content_object_id", flat=True)
+            )
+            keep, drop = [], []
+            for pk, object_id in rows:
+                (drop if object_id in taken else keep).append(pk)
+                taken.add(object_id)
+            through.objects.filter(pk__in=drop).delete()
+            through.objects.filter(pk__in=keep).update(tag=target)
+            moved[label] = {"moved": len(keep), "duplicates": len(drop)}
+            object_ids = {object_id for _, object_id in rows}
+            history_record_bulk(
+                list(model._base_manager.filter(pk__in=object_ids)), reason=reason, user=user
+            )
+        _redirect_to([t.slug for t in sources], target)
+        m.Tag.objects.filter(pk__in=source_ids).delete()
+        return m.TagOperation.objects.create(
+            kind=m.TagOperationKind.MERGE,
+            source_names=names,
+            target_name=target.name,
+            moved=moved,
+            performed_by=user,
+        )
+
+
+def tag_rename(tag: m.Tag, new_name: str, *, user) -> m.TagOperation | None:
+    """Rename a tag; its old address redirects to the new one. Return the log entry, if any."""
+    new_name = " ".join(new_name.split())
+    if not new_name:
+        raise ValidationError("A tag needs a name.")
+    if len(new_name) > MAX_TAG_LENGTH:
+        raise ValidationError(f"A tag name can be at most {MAX_TAG_LENGTH} characters.")
+    with transaction.atomic():
+        tag = m.Tag.objects.select_for_update().get(pk=tag.pk)
+        old_name, old_slug = tag.name, tag.slug
+        if new_name == old_name:
+            return None
+        new_slug = _slug_for(new_name)
+        clash = (
+            m.Tag.objects.exclude(pk=tag.pk)
+            .filter(Q(name__iexact=new_name) | Q(slug=new_slug))
+            .first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                f"There is already a tag called “{clash.name}”. "
+                "Merge the two tags instead of renaming."
+            )
+        if not new_slug:
+            raise ValidationError("A tag name needs at least one letter or digit.")
+        tag.name, tag.slug = new_name, new_slug
+        tag.full_clean()
+        tag.save()
+        if new_slug != old_slug:
+            _redirect_to([old_slug], tag)
+        return m.TagOperation.objects.create(
+            kind=m.TagOperationKind.RENAME,
+            source_names=[old_name],
+            target_name=new_name,
+            performed_by=user,
+        )
+
+
+def tag_delete_unused(tags: Iterable[m.Tag], *, user) -> tuple[list[str], list[str]]:
+    """Delete the given tags that nothing uses; return the names deleted and those kept."""
+    with transaction.atomic():
+        usage = tag_usage(m.Tag.objects.filter(pk__in=[t.pk for t in tags]))
+        unused = [t for t in usage if t.total_count == 0]
+        kept = sorted((t.name for t in usage if t.total_count), key=str.casefold)
+        deleted = sorted((t.name for t in unused), key=str.casefold)
+        if unused:
+            m.Tag.objects.filter(pk__in=[t.pk for t in unused]).delete()
+            m.TagOperation.objects.create(
+                kind=m.TagOperationKind.DELETE, source_names=deleted, performed_by=user
+            )
+    return deleted, kept
+
+
+def tag_suggestions(text: str, *, limit: int = 10) -> list[dict]:
+    """Return existing tags whose name contains the text, best first, with their use count."""
+    text = " ".join(text.split())[:MAX_TAG_LENGTH]
+    if not text:
+        return []
+    slug = slugify(text, allow_unicode=True)
+    matches = m.Tag.objects.filter(
+        Q(name__icontains=text) | (Q(slug__contains=slug) if slug else Q())
+    )
+    ranked = tag_usage(matches).order_by("-total_count", Lower("name"))[: limit * 3]
+    folded = text.casefold()
+    tags = sorted(ranked, key=lambda t: (not t.name.casefold().startswith(folded),))
+    return [{"name": t.name, "count": t.total_count} for t in tags[:limit]]
+
+
+def tag_redirect_target(slug: str) -> str | None:
+    """Return the address a merged or renamed tag's old slug now leads to, or None."""
+    redirect = m.TagRedirect.objects.filter(old_slug=slug).select_related("tag").first()
+    return redirect.tag.get_absolute_url() if redirect else None
