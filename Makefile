@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+AXE := node_modules/axe-core/axe.min.js
 PG_URL ?= postgres://postgres@127.0.0.1:5432/archive
 # A local, plain-HTTP run on loopback. Production sets its own key and hosts (see README).
 RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-production-use-0123456789} \
@@ -29,10 +30,18 @@ run: setup serve
 serve:
 	$(RUN_ENV) $(BIN)/gunicorn -c config/gunicorn.py
 
-browser-deps:
+browser-deps: $(AXE)
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# axe-core for the accessibility checks, at the version package-lock.json pins.
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian's Node.js and npm for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 lint: install
 	$(BIN)/ruff format --check .
