@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_save
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
@@ -159,6 +159,45 @@ def history_record_relations(
     return record
 
 
+BASELINE_REASON = "As it was before its first recorded change"
+
+
+def history_baseline_bulk(model: type[models.Model], ids: list[int]) -> None:
+    """Give objects that have no history yet an entry for their state before a change.
+
+    Loading the archive writes no history, so without this the first edit of a loaded
+    object would leave nothing to go back to.
+    """
+    history_model = model.history.model
+    recorded = set(history_model.objects.filter(id__in=ids).values_list("id", flat=True))
+    missing = [pk for pk in ids if pk not in recorded]
+    if not missing:
+        return
+    objects = list(model._base_manager.filter(pk__in=missing))
+    snapshots = history_relations_bulk(model, missing)
+    history_model.objects.bulk_create(
+        [
+            history_model(
+                history_date=getattr(obj, "updated_at", None) or timezone.now(),
+                history_type="~",
+                history_user=None,
+                history_change_reason=BASELINE_REASON,
+                relations=snapshots[obj.pk],
+                **{f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields},
+            )
+            for obj in objects
+        ]
+    )
+
+
+def _baseline_before_save(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None or instance._state.adding:
+        return
+    if hasattr(instance, "skip_history_when_saving"):
+        return
+    history_baseline_bulk(sender, [instance.pk])
+
+
 def history_record_bulk(
     objects: list[models.Model], *, reason: str, user=None
 ) -> list[models.Model]:
@@ -186,9 +225,15 @@ def history_record_bulk(
 def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     # Tags are added from many places (admin forms, bulk actions, the shell); recording here
     # keeps the history complete whichever way they were changed.
-    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
+    if reverse or type(instance) not in RELATIONS:
         return
-    if type(instance) not in RELATIONS or hasattr(instance, "skip_history_when_saving"):
+    if hasattr(instance, "skip_history_when_saving"):
+        return
+    if action in {"pre_add", "pre_remove", "pre_clear"}:
+        if action == "pre_clear" or pk_set:
+            history_baseline_bulk(type(instance), [instance.pk])
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if action != "post_clear" and not pk_set:
         return
@@ -219,6 +264,7 @@ def connect_signals() -> None:
     for model, relations in RELATIONS.items():
         history_model = model.history.model
         pre_create_historical_record.connect(_fill_relations, sender=history_model)
+        pre_save.connect(_baseline_before_save, sender=model, dispatch_uid=f"baseline-{model}")
         post_create_historical_record.connect(_remember_record, sender=history_model)
         for name in relations:
             if name == "aliases":

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.text import slugify
 
 from archive import models as m
-from archive.history import history_record_bulk
+from archive.history import history_baseline_bulk, history_record_bulk
 
 # Every model that carries tags, with the label an editor reads.
 TAGGED_MODELS: list[tuple[str, type[models.Model]]] = [
@@ -235,6 +235,7 @@ def tag_merge(sources: Iterable[m.Tag], target: m.Tag, *, user) -> m.TagOperatio
             )
             if not rows:
                 continue
+            history_baseline_bulk(model, list({object_id for _, object_id in rows}))
             taken = set(
                 through.objects.filter(tag=target).values_list("content_object_id", flat=True)
             )

@@ -7,6 +7,9 @@ from django.core.management import call_command
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
+# Editor and contributor accounts for the admin, roles and history tests.
+pytest_plugins = ["tests.admin_support"]
+
 
 @pytest.fixture
 def seed(db):

@@ -14,23 +14,6 @@ class OutletFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"outlet-{n}")
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.Place
-
-    name = factory.Sequence(lambda n: f"Place {n}")
-    slug = factory.Sequence(lambda n: f"place-{n}")
-    kind = models.PlaceKind.TOWN
-
-
-class SpeakerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.Speaker
-
-    name = factory.Sequence(lambda n: f"Speaker {n}")
-    slug = factory.Sequence(lambda n: f"speaker-{n}")
-
-
 class TaggedFactory(factory.django.DjangoModelFactory):
     """Adds tags given as `tags=[...]` after the object is saved."""
 
@@ -42,6 +25,25 @@ class TaggedFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+class PlaceFactory(TaggedFactory):
+    class Meta:
+        model = models.Place
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Place {n}")
+    slug = factory.Sequence(lambda n: f"place-{n}")
+    kind = models.PlaceKind.TOWN
+
+
+class SpeakerFactory(TaggedFactory):
+    class Meta:
+        model = models.Speaker
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Speaker {n}")
+    slug = factory.Sequence(lambda n: f"speaker-{n}")
 
 
 class ArticleFactory(TaggedFactory):

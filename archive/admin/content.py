@@ -1,0 +1,230 @@
+"""Admin for the archive's material: articles with their quotes and captions inline."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from archive import services
+from archive.admin.base import (
+    ArchiveModelAdmin,
+    TaggedAdminMixin,
+    TagListFilter,
+    count_of,
+    tag_links,
+)
+from archive.admin.forms import ArchiveAdminForm, ArticleAdminForm
+from archive.models import Article, ArticleStatus, PhotoCaption, Quote
+
+
+def is_editor(user) -> bool:
+    return user.has_perm(services.PUBLISH_PERMISSION)
+
+
+class PublishedReadOnlyMixin:
+    """Published material may be changed only by those who may publish."""
+
+    def _article_of(self, obj):
+        return obj if isinstance(obj, Article) else getattr(obj, "article", None)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        article = self._article_of(obj) if obj is not None else None
+        return article is None or not article.is_published or is_editor(request.user)
+
+
+class QuoteInline(PublishedReadOnlyMixin, admin.StackedInline):
+    model = Quote
+    form = ArchiveAdminForm
+    extra = 0
+    fields = [
+        ("position", "kind", "paragraph"),
+        "speaker",
+        "text",
+        "place",
+        "tags",
+        "seen_version",
+    ]
+    autocomplete_fields = ["speaker", "place"]
+    show_change_link = True
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("speaker", "place")
+
+
+class CaptionInline(PublishedReadOnlyMixin, admin.StackedInline):
+    model = PhotoCaption
+    form = ArchiveAdminForm
+    extra = 0
+    fields = [
+        ("position", "taken_on"),
+        "text",
+        "credit",
+        ("photographer", "agency", "distributor"),
+        "place",
+        "tags",
+        "seen_version",
+    ]
+    autocomplete_fields = ["agency", "distributor", "place"]
+    show_change_link = True
+    classes = ["collapse"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency", "distributor", "place")
+
+
+class TaggedPrefetchMixin:
+    """Load every row's tags in one query for the tags column."""
+
+    list_prefetch = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags", *self.list_prefetch)
+
+    @admin.display(description="tags")
+    def tag_list(self, obj):
+        return tag_links(obj)
+
+
+@admin.register(Article)
+class ArticleAdmin(
+    PublishedReadOnlyMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin
+):
+    form = ArticleAdminForm
+    list_display = [
+        "headline",
+        "outlet",
+        "published_on",
+        "status",
+        "tag_list",
+        "quote_count",
+        "caption_count",
+    ]
+    list_select_related = ["outlet"]
+    list_filter = ["status", "outlet", TagListFilter, ("places", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "published_on"
+    search_fields = ["headline", "standfirst", "paragraphs", "slug"]
+    autocomplete_fields = ["outlet", "places", "cited_outlets"]
+    prepopulated_fields = {"slug": ["headline"]}
+    inlines = [QuoteInline, CaptionInline]
+    actions = ["publish", "unpublish", "send_to_review", "add_tags", "remove_tags"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "outlet", "status", "published_on", "tags"]}),
+        ("Text", {"fields": ["standfirst", "paragraphs", "byline", "dateline", "language"]}),
+        (
+            "Sources and places",
+            {"fields": ["places", "cited_outlets", "source_url", "syndication_note"]},
+        ),
+        (None, {"fields": ["seen_version"]}),
+    ]
+    save_on_top = True
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                quote_count=count_of(Quote, "article"),
+                caption_count=count_of(PhotoCaption, "article"),
+            )
+        )
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description="quotes", ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+    @admin.display(description="captions", ordering="caption_count")
+    def caption_count(self, obj):
+        return obj.caption_count
+
+    def has_publish_permission(self, request):
+        return is_editor(request.user)
+
+    def _set_status(self, request, queryset, status):
+        try:
+            changed = services.article_status_set(queryset, status, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        label = ArticleStatus(status).label.lower()
+        noun = "article" if changed == 1 else "articles"
+        self.message_user(request, f"{changed} {noun} now {label}.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected articles", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, ArticleStatus.PUBLISHED)
+
+    @admin.action(
+        description="Unpublish the selected articles (back to draft)", permissions=["publish"]
+    )
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, ArticleStatus.DRAFT)
+
+    @admin.action(description="Send the selected articles to review", permissions=["change"])
+    def send_to_review(self, request, queryset):
+        if not is_editor(request.user) and queryset.filter(status=ArticleStatus.PUBLISHED).exists():
+            self.message_user(
+                request,
+                "Published articles can be sent back to review only by an editor.",
+                messages.ERROR,
+            )
+            return
+        self._set_status(request, queryset, ArticleStatus.IN_REVIEW)
+
+
+@admin.register(Quote)
+class QuoteAdmin(PublishedReadOnlyMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin):
+    list_display = ["short_text", "speaker", "article", "position", "kind", "place", "tag_list"]
+    list_select_related = ["speaker", "article", "place"]
+    list_filter = ["kind", "article__status", "article__outlet", TagListFilter]
+    search_fields = ["text", "speaker__name", "speaker__aliases__name", "article__headline"]
+    autocomplete_fields = ["article", "speaker", "place"]
+    actions = ["add_tags", "remove_tags"]
+    fields = [
+        "article",
+        "position",
+        "speaker",
+        "text",
+        "paragraph",
+        "kind",
+        "place",
+        "tags",
+        "seen_version",
+    ]
+
+    @admin.display(description="quote", ordering="text")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+
+
+@admin.register(PhotoCaption)
+class PhotoCaptionAdmin(
+    PublishedReadOnlyMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin
+):
+    list_display = ["short_text", "article", "position", "credit", "agency", "taken_on", "tag_list"]
+    list_select_related = ["article", "agency"]
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter), "article__outlet", TagListFilter]
+    date_hierarchy = "taken_on"
+    search_fields = ["text", "credit", "photographer", "article__headline"]
+    autocomplete_fields = ["article", "agency", "distributor", "place"]
+    actions = ["add_tags", "remove_tags"]
+    fields = [
+        "article",
+        "position",
+        "text",
+        "credit",
+        "photographer",
+        "agency",
+        "distributor",
+        "taken_on",
+        "place",
+        "tags",
+        "seen_version",
+    ]
+
+    @admin.display(description="caption", ordering="text")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"

@@ -1,0 +1,197 @@
+"""Admin forms: the tag field with suggestions, the stale-save check, the status rules."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from taggit.forms import TagField
+
+from archive import history, tagging
+from archive.models import ArticleStatus
+from archive.services import article_status_allowed
+
+
+class TagSuggestWidget(forms.TextInput):
+    """A comma-separated tag input that suggests existing tags as the editor types."""
+
+    class Media:
+        css = {"all": ["archive/admin/tag-suggest.css"]}
+        js = ["archive/admin/tag-suggest.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"class": "vTextField tag-suggest", "autocomplete": "off", **(attrs or {})}
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-suggest-url"] = reverse("admin:archive_tag_suggest")
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The wrapper anchors the suggestion list under the input.
+        html = super().render(name, value, attrs, renderer)
+        return format_html('<span class="tag-suggest-wrap">{}</span>', html)
+
+    def format_value(self, value):
+        if value is not None and not isinstance(value, str):
+            value = ", ".join(sorted((getattr(t, "name", t) for t in value), key=str.casefold))
+        return super().format_value(value)
+
+
+class ArchiveTagField(TagField):
+    """Comma-separated tag names, matched to existing tags ignoring case and punctuation."""
+
+    widget = TagSuggestWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "Separate tags with commas. Existing tags are suggested as you type; a name that "
+            "differs from an existing tag only in case or punctuation uses that tag.",
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = forms.CharField.clean(self, value) or ""
+        return tagging.tag_resolve(tagging.tag_names_parse(text))
+
+    def has_changed(self, initial_value, data_value):
+        if self.disabled:
+            return False
+        before = sorted(t.name.casefold() for t in initial_value or [])
+        after = sorted(n.casefold() for n in tagging.tag_names_parse(data_value or ""))
+        return before != after
+
+
+class ArchiveAdminForm(forms.ModelForm):
+    """A change form that refuses to overwrite a save made after the editor opened the page.
+
+    The version the editor saw travels in a hidden field; if the row has moved on, the form
+    is invalid, says who changed what, and keeps the editor's input. Submitting the form again
+    then saves it on top of the other change, knowingly.
+    """
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Set by the admin for the request (see ArchiveModelAdmin.get_form).
+    request_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None or self.instance._state.adding:
+            return cleaned
+        seen = cleaned.get("seen_version")
+        model = type(self.instance)
+        # Locks the row until the admin's transaction ends, so no save slips in between.
+        current = (
+            model._base_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None:
+            raise ValidationError("Someone else deleted this item while you were editing it.")
+        if seen is None:
+            raise ValidationError(
+                "This form does not say which version of the item it was opened at. "
+                "Reload the page and make your changes again.",
+                code="stale",
+            )
+        if seen != current:
+            conflict = history.history_conflict(self.instance, seen)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_version")] = str(current)
+            raise ValidationError(self._conflict_message(conflict), code="stale")
+        self.instance.version = seen
+        return cleaned
+
+    def _conflict_message(self, conflict):
+        name = self.instance._meta.verbose_name
+        when = (
+            timezone.localtime(conflict.changed_at).strftime("%d %b %Y %H:%M")
+            if conflict.changed_at
+            else "a moment ago"
+        )
+        fields = ", ".join(conflict.fields) if conflict.fields else "some fields"
+        return format_html(
+            "{} changed this {} at {} ({}) after you opened it, so your changes were not "
+            "saved. Your input is still in the form below. Compare it with the saved version "
+            "(open this page in a new tab), then save again to replace theirs with yours.",
+            conflict.changed_by,
+            name,
+            when,
+            fields,
+        )
+
+
+class ArticleAdminForm(ArchiveAdminForm):
+    """The article form, which lets only editors publish or unpublish."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        user = self.request_user
+        if status is None or user is None:
+            return
+        original = self.instance.status if self.instance.pk else ArticleStatus.DRAFT
+        status.choices = [
+            (value, label)
+            for value, label in status.choices
+            if article_status_allowed(user, original, value)
+        ]
+
+    def clean_status(self):
+        status = self.cleaned_data.get("status")
+        original = self.instance.status if self.instance.pk else ArticleStatus.DRAFT
+        if self.instance.pk:
+            # The instance may carry the posted status already; read the saved one.
+            original = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values_list("status", flat=True)
+                .first()
+                or original
+            )
+        if self.request_user is not None and not article_status_allowed(
+            self.request_user, original, status
+        ):
+            raise ValidationError(
+                "Only editors may publish or unpublish articles. Save it as a draft or send "
+                "it to review."
+            )
+        return status
+
+
+class TagNamesForm(forms.Form):
+    """The small form of the add-tags and remove-tags actions."""
+
+    tags = forms.CharField(
+        label="Tags",
+        widget=TagSuggestWidget,
+        help_text="Separate tags with commas; existing tags are suggested as you type.",
+    )
+
+    def clean_tags(self):
+        names = tagging.tag_names_parse(self.cleaned_data["tags"])
+        if not names:
+            raise ValidationError("Give at least one tag name.")
+        return names
+
+
+class TagMergeForm(forms.Form):
+    """Choose the tag the others are merged into."""
+
+    target = forms.ChoiceField(
+        label="Keep this tag", widget=forms.RadioSelect, help_text="The others merge into it."
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [(str(t.pk), t.name) for t in tags]

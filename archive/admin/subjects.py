@@ -1,0 +1,130 @@
+"""Admin for what the material is about and who made it: places, speakers, outlets."""
+
+from django.contrib import admin
+
+from archive.admin.base import ArchiveModelAdmin, TaggedAdminMixin, TagListFilter, count_of
+from archive.admin.content import TaggedPrefetchMixin
+from archive.models import (
+    Article,
+    Outlet,
+    PhotoCaption,
+    Place,
+    PlaceAlias,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+)
+
+
+class PlaceAliasInline(admin.TabularInline):
+    model = PlaceAlias
+    extra = 1
+    verbose_name = "other spelling"
+    verbose_name_plural = "other spellings"
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    extra = 1
+    verbose_name = "other spelling"
+    verbose_name_plural = "other spellings"
+
+
+class AliasListMixin:
+    @admin.display(description="other spellings")
+    def alias_list(self, obj):
+        return ", ".join(a.name for a in obj.aliases.all()) or "—"
+
+
+@admin.register(Place)
+class PlaceAdmin(AliasListMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "parent",
+        "alias_list",
+        "latitude",
+        "longitude",
+        "article_count",
+        "quote_count",
+        "caption_count",
+        "tag_list",
+    ]
+    list_select_related = ["parent"]
+    list_prefetch = ["aliases"]
+    list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter), TagListFilter]
+    search_fields = ["name", "slug", "aliases__name"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PlaceAliasInline]
+    actions = ["add_tags", "remove_tags"]
+    fields = ["name", "slug", "kind", "parent", ("latitude", "longitude"), "tags", "seen_version"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=count_of(Article.places.through, "place"),
+                quote_count=count_of(Quote, "place"),
+                caption_count=count_of(PhotoCaption, "place"),
+            )
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    @admin.display(description="quotes", ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+    @admin.display(description="captions", ordering="caption_count")
+    def caption_count(self, obj):
+        return obj.caption_count
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(AliasListMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin):
+    list_display = ["name", "kind", "role", "affiliation", "alias_list", "quote_count", "tag_list"]
+    list_prefetch = ["aliases"]
+    list_filter = ["kind", TagListFilter]
+    search_fields = ["name", "slug", "aliases__name", "role", "affiliation"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SpeakerAliasInline]
+    actions = ["add_tags", "remove_tags"]
+    fields = ["name", "slug", "kind", "role", "affiliation", "tags", "seen_version"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(quote_count=count_of(Quote, "speaker"))
+
+    @admin.display(description="quotes", ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "homepage", "article_count", "caption_count"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "slug", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=count_of(Article, "outlet"),
+                caption_count=count_of(PhotoCaption, "agency"),
+            )
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    @admin.display(description="photos credited", ordering="caption_count")
+    def caption_count(self, obj):
+        return obj.caption_count
