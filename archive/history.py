@@ -160,34 +160,47 @@ def history_record_relations(
 
 
 BASELINE_REASON = "As it was before its first recorded change"
+CATCH_UP_REASON = "Changed without a history entry (an import or a script)"
+
+
+def _latest_records(history_model, ids: list[int]) -> dict[int, models.Model]:
+    newest = (
+        history_model.objects.filter(id__in=ids)
+        .values("id")
+        .annotate(newest=models.Max("history_id"))
+        .values("newest")
+    )
+    return {r.id: r for r in history_model.objects.filter(history_id__in=newest)}
 
 
 def history_baseline_bulk(model: type[models.Model], ids: list[int]) -> None:
-    """Give objects that have no history yet an entry for their state before a change.
+    """Make sure each object's latest history entry matches it before it is changed.
 
-    Loading the archive writes no history, so without this the first edit of a loaded
-    object would leave nothing to go back to.
+    Loads and scripts can change objects without writing history (loading writes none at
+    all). Before a recorded change, an object with no history, or whose latest entry no
+    longer matches it, gets an entry for its current state, so the change can be undone.
     """
     history_model = model.history.model
-    recorded = set(history_model.objects.filter(id__in=ids).values_list("id", flat=True))
-    missing = [pk for pk in ids if pk not in recorded]
-    if not missing:
-        return
-    objects = list(model._base_manager.filter(pk__in=missing))
-    snapshots = history_relations_bulk(model, missing)
-    history_model.objects.bulk_create(
-        [
+    latest = _latest_records(history_model, ids)
+    snapshots = history_relations_bulk(model, ids)
+    rows = []
+    for obj in model._base_manager.filter(pk__in=ids):
+        record = latest.get(obj.pk)
+        values = {f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields}
+        if record is not None and record.relations == snapshots[obj.pk]:
+            if all(getattr(record, name) == value for name, value in values.items()):
+                continue
+        rows.append(
             history_model(
-                history_date=getattr(obj, "updated_at", None) or timezone.now(),
+                history_date=timezone.now(),
                 history_type="~",
                 history_user=None,
-                history_change_reason=BASELINE_REASON,
+                history_change_reason=BASELINE_REASON if record is None else CATCH_UP_REASON,
                 relations=snapshots[obj.pk],
-                **{f.attname: getattr(obj, f.attname) for f in history_model.tracked_fields},
+                **values,
             )
-            for obj in objects
-        ]
-    )
+        )
+    history_model.objects.bulk_create(rows)
 
 
 def _baseline_before_save(sender, instance, raw=False, **kwargs):

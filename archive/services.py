@@ -199,6 +199,8 @@ def _apply(record: _Record, report: ImportReport) -> models.Model:
     target.full_clean(validate_constraints=True)
     # A raw save keeps the record's own time stamps, so an export loads back unchanged.
     target.save_base(raw=True)
+    # Like the raw save, links set by a load write no history (archive/history.py).
+    target.skip_history_when_saving = True
     for name, ids in m2m.items():
         getattr(target, name).set(ids)
     (report.created if created else report.updated)[label] += 1

@@ -1,4 +1,7 @@
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -236,3 +239,21 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+health_logger = logging.getLogger("archive.health")
+
+
+def healthz(request):
+    """Answer 200 if the database answers a trivial query, else 503; cheap enough to poll."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        health_logger.exception("Health check failed: the database did not answer")
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response

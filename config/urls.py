@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from archive.sitemaps import SITEMAPS
-from archive.views import robots_txt
+from archive.views import healthz, robots_txt
 
 admin.site.site_header = "Editorial archive"
 admin.site.site_title = "Editorial archive admin"
@@ -14,5 +14,6 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
     path("", include("archive.urls")),
 ]

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 
@@ -32,13 +33,15 @@ def contributor(roles):
 
 
 @pytest.fixture
-def editor_client(client, editor):
+def editor_client(editor):
+    client = Client()
     client.force_login(editor)
     return client
 
 
 @pytest.fixture
-def contributor_client(client, contributor):
+def contributor_client(contributor):
+    client = Client()
     client.force_login(contributor)
     return client
 

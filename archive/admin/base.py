@@ -145,10 +145,20 @@ class ArchiveModelAdmin(SimpleHistoryAdmin):
         request._archive_history_record = record
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def _object_id(self, object_id):
+        try:
+            return self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404("No such item.") from None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._object_id(object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def _history_record(self, request, object_id, version_id):
         history_model = self.model.history.model
         record = (
-            history_model.objects.filter(id=unquote(object_id), history_id=version_id)
+            history_model.objects.filter(id=self._object_id(object_id), history_id=version_id)
             .select_related("history_user")
             .first()
         )

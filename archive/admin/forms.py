@@ -131,6 +131,11 @@ class ArchiveAdminForm(forms.ModelForm):
         )
 
 
+NOT_AN_EDITOR = (
+    "Only editors may publish or unpublish articles. Save it as a draft or send it to review."
+)
+
+
 class ArticleAdminForm(ArchiveAdminForm):
     """The article form, which lets only editors publish or unpublish."""
 
@@ -146,6 +151,7 @@ class ArticleAdminForm(ArchiveAdminForm):
             for value, label in status.choices
             if article_status_allowed(user, original, value)
         ]
+        status.error_messages["invalid_choice"] = NOT_AN_EDITOR
 
     def clean_status(self):
         status = self.cleaned_data.get("status")
@@ -162,10 +168,7 @@ class ArticleAdminForm(ArchiveAdminForm):
         if self.request_user is not None and not article_status_allowed(
             self.request_user, original, status
         ):
-            raise ValidationError(
-                "Only editors may publish or unpublish articles. Save it as a draft or send "
-                "it to review."
-            )
+            raise ValidationError(NOT_AN_EDITOR)
         return status
 
 
