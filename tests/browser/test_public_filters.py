@@ -24,7 +24,7 @@ def headlines(page) -> list[str]:
 
 def facet(page, label):
     """The sidebar section of one facet, found by its accessible name."""
-    return page.get_by_role("complementary", name="Filters").get_by_role("region", name=label)
+    return page.get_by_role("complementary", name="Refine").get_by_role("region", name=label)
 
 
 def test_filter_by_place_tag_and_dates_by_clicking(page, archive):
