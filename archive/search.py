@@ -1,0 +1,352 @@
+"""Ranked full-text search over articles, quotes and captions, on SQLite or PostgreSQL.
+
+The engine follows the database in use (archive.search_backends keeps the index). Query text
+is user input and never reaches either engine as syntax: it is cut into words and "quoted
+phrases", each word or phrase must match (AND), and a word or run of words that names a place
+or speaker, in any of its spellings, matches any of them (Izium finds Izyum). Text with no
+words left (empty, only punctuation, only common words such as "the") does not filter:
+the queryset comes back whole, every row ranked 0.0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db import connections, transaction
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Expression,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+)
+
+from archive import search_backends as backends
+from archive.models import Article, PhotoCaption, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
+
+MAX_CHARS = 1000  # of query text read; more is ignored
+MAX_TERMS = 24  # words or phrases that must all match
+MAX_WORD = 64  # characters; longer "words" are noise, not names
+MAX_SPELLINGS = 12  # per term, the user's own included
+MAX_NAME_WORDS = 8  # longest place or speaker name recognised inside the query
+SNIPPET_WORDS = 30
+
+WORD = re.compile(r"[^\W_]+")
+PHRASE_OR_CHUNK = re.compile(r'"([^"]*)"|(\S+)')
+# PostgreSQL's English stop words; dropped on both engines so the two find the same articles.
+STOP_WORDS = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which who
+    whom this that these those am is are was were be been being have has had having do does did
+    doing a an the and but if or because as until while of at by for with about against between
+    into through during before after above below to from up down in out on off over under again
+    further then once here there when where why how all any both each few more most other some
+    such no nor not only own same so than too very s t can will just don should now""".split()
+)
+
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the text must contain: any one of its spellings, each a run of words."""
+
+    spellings: tuple[Words, ...]
+
+
+def _key(words: Words) -> str:
+    return " ".join(words).casefold()
+
+
+def _units(text: str) -> list[tuple[Words, bool]]:
+    """Cut text into words and quoted phrases; say for each whether the user quoted it."""
+    text = unicodedata.normalize("NFC", text[:MAX_CHARS])
+    units = []
+    for match in PHRASE_OR_CHUNK.finditer(text):
+        quoted = match.group(1) is not None
+        chunk = match.group(1) if quoted else match.group(2)
+        words = tuple(w for w in WORD.findall(chunk) if len(w) <= MAX_WORD)
+        if words:
+            units.append((words, quoted))
+    return units[: MAX_TERMS * 2]
+
+
+def _runs(units: list[tuple[Words, bool]], i: int):
+    """Yield the runs of units starting at i that could spell a name, longest first."""
+    for n in range(min(len(units) - i, MAX_NAME_WORDS), 0, -1):
+        run = units[i : i + n]
+        if n == 1 or not any(quoted for _words, quoted in run):
+            yield n, tuple(word for words, _quoted in run for word in words)
+
+
+def _names(kinds: dict, filters: dict[str, tuple[Q, Q]]) -> list[tuple[str, int, str]]:
+    """Return (kind, owner id, spelling) for the places and speakers matching the filters."""
+    combined = None
+    for kind, (owner, alias) in kinds.items():
+        if kind not in filters:
+            continue
+        label = Value(kind, output_field=CharField())
+        owner_filter, alias_filter = filters[kind]
+        for queryset in (
+            owner.objects.filter(owner_filter).values_list(label, "pk", "name"),
+            alias.objects.filter(alias_filter).values_list(label, "owner_id", "name"),
+        ):
+            queryset = queryset.order_by()
+            combined = queryset if combined is None else combined.union(queryset, all=True)
+    return list(combined) if combined is not None else []
+
+
+def _spellings_by_name(units: list[tuple[Words, bool]]) -> dict[str, list[Words]]:
+    """Map each place or speaker spelling found in the text to all spellings of its owner."""
+    if not units:
+        return {}
+    kinds = {"place": (Place, PlaceAlias), "speaker": (Speaker, SpeakerAlias)}
+    keys = {_key(words) for i in range(len(units)) for _n, words in _runs(units, i)}
+    starts = reduce(or_, (Q(name__istartswith=words[0]) for words, _quoted in units))
+    owners: dict[str, set[int]] = {}
+    for kind, pk, name in _names(kinds, dict.fromkeys(kinds, (starts, starts))):
+        if _key(tuple(WORD.findall(name))) in keys:
+            owners.setdefault(kind, set()).add(pk)
+    if not owners:
+        return {}
+    family: dict[tuple[str, int], list[Words]] = {}
+    filters = {kind: (Q(pk__in=ids), Q(owner_id__in=ids)) for kind, ids in owners.items()}
+    for kind, pk, name in _names(kinds, filters):
+        if words := tuple(WORD.findall(name)):
+            family.setdefault((kind, pk), []).append(words)
+    by_name: dict[str, list[Words]] = {}
+    for spellings in family.values():
+        for words in spellings:
+            by_name.setdefault(_key(words), []).extend(spellings)
+    return by_name
+
+
+def parse_terms(text: str) -> list[Term]:
+    """Turn query text into the terms an article must contain, spellings expanded."""
+    units = _units(text or "")
+    by_name = _spellings_by_name(units)
+    terms: list[Term] = []
+    i = 0
+    while i < len(units) and len(terms) < MAX_TERMS:
+        for n, words in _runs(units, i):
+            if _key(words) in by_name:
+                spellings = {_key(words): words}
+                for other in by_name[_key(words)]:
+                    spellings.setdefault(_key(other), other)
+                terms.append(Term(tuple(spellings.values())[:MAX_SPELLINGS]))
+                i += n
+                break
+        else:
+            words, quoted = units[i]
+            if quoted or len(words) > 1 or words[0].casefold() not in STOP_WORDS:
+                terms.append(Term((words,)))
+            i += 1
+    return terms
+
+
+# --- Queries --------------------------------------------------------------------------------
+
+
+def _fts5_query(terms: list[Term]) -> str:
+    """Write terms as an FTS5 query: every word quoted, so nothing in it is syntax."""
+    return " AND ".join(
+        "(" + " OR ".join('"' + " ".join(words) + '"' for words in term.spellings) + ")"
+        for term in terms
+    )
+
+
+def _tsquery(terms: list[Term]) -> tuple[str, list[str]]:
+    """Write terms as a PostgreSQL tsquery expression, every spelling a bound parameter."""
+    one = f"websearch_to_tsquery('{backends.PG_CONFIG}'::regconfig, %s)"
+    sql = " && ".join("(" + " || ".join([one] * len(term.spellings)) + ")" for term in terms)
+    params = ['"' + " ".join(words) + '"' for term in terms for words in term.spellings]
+    return f"({sql})", params
+
+
+class SearchSQL(Expression):
+    """Raw SQL around one column of the outer query (`{key}`), e.g. its primary key."""
+
+    def __init__(self, template: str, params: tuple, key: Expression, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params, self.key = template, tuple(params), key
+
+    def get_source_expressions(self):
+        return [self.key]
+
+    def set_source_expressions(self, exprs):
+        (self.key,) = exprs
+
+    def get_group_by_cols(self):
+        # The score depends on the row only through its key.
+        return self.key.get_group_by_cols()
+
+    def as_sql(self, compiler, connection):
+        key_sql, key_params = compiler.compile(self.key)
+        before, after = self.template.split("{key}")
+        split = before.count("%s")
+        params = [*self.params[:split], *key_params, *self.params[split:]]
+        return f"({before}{key_sql}{after})", params
+
+
+def _filter_and_rank(
+    queryset: QuerySet, text: str, *, sqlite_table: str, sqlite_weights: str, pg_column: str
+) -> QuerySet:
+    terms = parse_terms(text)
+    if not terms:
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if connections[queryset.db].vendor == "sqlite":
+        query = _fts5_query(terms)
+        match = f"SELECT rowid FROM {sqlite_table} WHERE {sqlite_table} MATCH %s"
+        found = SearchSQL(f"{{key}} IN ({match})", (query,), F("pk"), BooleanField())
+        rank = SearchSQL(
+            f"SELECT -bm25({sqlite_table}{sqlite_weights}) FROM {sqlite_table} "
+            f"WHERE {sqlite_table} MATCH %s AND rowid = {{key}}",
+            (query,),
+            F("pk"),
+            FloatField(),
+        )
+    else:
+        tsquery, params = _tsquery(terms)
+        if pg_column:
+            vector = f"to_tsvector('{backends.PG_CONFIG}'::regconfig, {{key}})"
+            found = SearchSQL(f"{vector} @@ {tsquery}", params, F(pg_column), BooleanField())
+            rank = SearchSQL(f"ts_rank({vector}, {tsquery})", params, F(pg_column), FloatField())
+        else:
+            side = "SELECT {} FROM archive_search_article s WHERE s.{}"
+            found = SearchSQL(
+                "{key} IN (" + side.format("article_id", f"document @@ {tsquery}") + ")",
+                params,
+                F("pk"),
+                BooleanField(),
+            )
+            rank = SearchSQL(
+                side.format(f"ts_rank(s.document, {tsquery})", "article_id = {key}"),
+                params,
+                F("pk"),
+                FloatField(),
+            )
+    return queryset.filter(found).annotate(search_rank=rank)
+
+
+def article_search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
+    """Return the articles whose headline, standfirst, body, quotes or captions match text."""
+    return _filter_and_rank(
+        queryset,
+        text,
+        sqlite_table="archive_search_article",
+        sqlite_weights=f", {backends.SQLITE_WEIGHTS}",
+        pg_column="",
+    )
+
+
+def quote_search(queryset: QuerySet[Quote], text: str) -> QuerySet[Quote]:
+    """Return the quotes whose words match text, ranked by how well."""
+    return _filter_and_rank(
+        queryset, text, sqlite_table="archive_search_quote", sqlite_weights="", pg_column="text"
+    )
+
+
+def caption_search(queryset: QuerySet[PhotoCaption], text: str) -> QuerySet[PhotoCaption]:
+    """Return the photo captions whose words match text, ranked by how well."""
+    return _filter_and_rank(
+        queryset, text, sqlite_table="archive_search_caption", sqlite_weights="", pg_column="text"
+    )
+
+
+# --- Snippets -------------------------------------------------------------------------------
+
+Segments = list[tuple[str, bool]]
+
+
+def _segments(marked: str) -> Segments:
+    """Split snippet text at its markers into (text, highlighted) runs."""
+    segments: Segments = []
+    marked = " ".join(marked.split())
+    for piece in re.split(f"({backends.MARK_START}.*?{backends.MARK_END})", marked):
+        highlighted = piece.startswith(backends.MARK_START)
+        piece = piece.strip(backends.MARK_START + backends.MARK_END)
+        if not piece:
+            continue
+        if segments and segments[-1][1] == highlighted:
+            segments[-1] = (segments[-1][0] + piece, highlighted)
+        else:
+            segments.append((piece, highlighted))
+    return segments
+
+
+def _opening(article: Article) -> Segments:
+    """Return the first words of an article's standfirst or body, unhighlighted."""
+    text = article.standfirst or " ".join(p for p in article.paragraphs or [] if isinstance(p, str))
+    words = text.split()
+    if not words:
+        return []
+    return [(" ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""), False)]
+
+
+def _sqlite_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Segments]:
+    # One snippet per column but the headline; the one with most matches wins.
+    columns = ", ".join(
+        f"snippet(archive_search_article, {column}, %s, %s, '…', {SNIPPET_WORDS})"
+        for column in (1, 2, 4, 3)
+    )
+    marks = [backends.MARK_START, backends.MARK_END] * 4
+    cursor.execute(
+        f"SELECT rowid, {columns} FROM archive_search_article "
+        f"WHERE archive_search_article MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+        [*marks, _fts5_query(terms), *ids],
+    )
+    result = {}
+    for rowid, *snippets in cursor.fetchall():
+        candidates = [s for s in snippets if s and s.strip("… ")]
+        if candidates:
+            best = max(candidates, key=lambda s: s.count(backends.MARK_START))
+            result[rowid] = _segments(best)
+    return result
+
+
+def _pg_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Segments]:
+    tsquery, params = _tsquery(terms)
+    options = (
+        f"StartSel={backends.MARK_START}, StopSel={backends.MARK_END}, MaxWords={SNIPPET_WORDS}, "
+        "MinWords=12, MaxFragments=1"
+    )
+    cursor.execute(
+        f"SELECT a.id, ts_headline('{backends.PG_CONFIG}'::regconfig, "
+        f"{backends.PG_DOCUMENT_TEXT}, {tsquery}, %s) "
+        "FROM archive_article a WHERE a.id = ANY(%s)",
+        [*params, options, ids],
+    )
+    return {pk: _segments(headline) for pk, headline in cursor.fetchall() if headline}
+
+
+def search_snippets(articles: list[Article], text: str) -> dict[int, Segments]:
+    """Return, per article id, a short extract of each article with the matched words marked."""
+    terms = parse_terms(text)
+    ids = [article.pk for article in articles]
+    found: dict[int, Segments] = {}
+    if terms and ids:
+        connection = connections[Article.objects.db]
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                found = _sqlite_snippets(cursor, ids, terms)
+            else:
+                found = _pg_snippets(cursor, ids, terms)
+    return {article.pk: found.get(article.pk) or _opening(article) for article in articles}
+
+
+def search_index_rebuild(using: str = "default") -> dict[str, int]:
+    """Rebuild the search index from the archive's rows; return how many of each it holds."""
+    with transaction.atomic(using=using):
+        backends.rebuild(connections[using])
+    return {
+        "articles": Article.objects.using(using).count(),
+        "quotes": Quote.objects.using(using).count(),
+        "captions": PhotoCaption.objects.using(using).count(),
+    }
