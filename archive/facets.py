@@ -205,21 +205,26 @@ class Timeline:
 TIMELINE_WIDTH, TIMELINE_HEIGHT = 600, 120
 
 
-def list_timeline(*, rows: QuerySet, date_field: str) -> Timeline:
-    """Return results per day (a span up to three months) or per month, scaled for an SVG chart."""
+def day_counts(*, rows: QuerySet, date_field: str) -> list[tuple[datetime.date, int]]:
+    """Return how many rows fall on each day, oldest day first (one query)."""
     per_day = (
         rows.order_by()
         .values(day=F(date_field))
         .annotate(n=Count("pk", distinct=True))
         .order_by("day")
     )
-    counts = {row["day"]: row["n"] for row in per_day}
+    return [(row["day"], row["n"]) for row in per_day]
+
+
+def list_timeline(*, days: list[tuple[datetime.date, int]]) -> Timeline:
+    """Return results per day (a span up to three months) or per month, scaled for an SVG chart."""
+    counts = dict(days)
     if not counts:
         return _scale([], "day")
     first, last = min(counts), max(counts)
     if (last - first).days <= 92:
-        days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
-        return _scale([(day, counts.get(day, 0)) for day in days], "day")
+        span = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
+        return _scale([(day, counts.get(day, 0)) for day in span], "day")
     months: dict[datetime.date, int] = {}
     for day, n in counts.items():
         key = day.replace(day=1)

@@ -137,6 +137,14 @@ class ArchiveFilter(django_filters.FilterSet):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
         self.form.fields["q"].widget.attrs.update({"type": "search", "maxlength": MAX_Q})
 
+    def cache_params(self) -> dict:
+        """Return the cleaned filters, as a stable dict for cache keys."""
+        data = self.form.cleaned_data
+        return {
+            "model": self._meta.model._meta.label_lower,
+            **{name: value for name, value in data.items() if value not in (None, "", [])},
+        }
+
     @property
     def facet_values(self) -> dict[str, list[str]]:
         data = self.form.cleaned_data if self.is_valid() else {}
@@ -166,14 +174,22 @@ class ArchiveFilter(django_filters.FilterSet):
     def filter_to(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__lte": value})
 
+    def ordering_kind(self) -> str:
+        """Return how the list is ordered: "newest", "oldest" or "relevance" (when searching)."""
+        data = self.form.cleaned_data
+        sort = data.get("sort")
+        if sort == "oldest":
+            return "oldest"
+        if data.get("q") and sort in (None, "", "relevance"):
+            return "relevance"
+        return "newest"
+
     def filter_sort(self, queryset, name, value):
-        searching = bool(self.form.cleaned_data.get("q"))
-        if value == "relevance" and searching:
+        kind = self.ordering_kind()
+        if kind == "relevance":
             return queryset.order_by("-search_rank", f"-{self.date_field}", "-pk")
-        if value == "oldest":
+        if kind == "oldest":
             return queryset.order_by(self.date_field, "pk")
-        if value is None and searching:
-            return queryset.order_by("-search_rank", f"-{self.date_field}", "-pk")
         return queryset.order_by(f"-{self.date_field}", "-pk")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from archive.filters import place_ids_for
 from archive.models import (
     Article,
     ArticleStatus,
@@ -98,24 +99,9 @@ class SubjectPage:
     captions: QuerySet[PhotoCaption]
 
 
-def place_with_descendant_ids(*, place: Place) -> list[int]:
-    """Return the ids of a place and of every place inside it, at any depth."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Place.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    ids, queue = [], [place.pk]
-    while queue:
-        pk = queue.pop()
-        if pk in ids:
-            continue
-        ids.append(pk)
-        queue.extend(children.get(pk, []))
-    return ids
-
-
 def place_page(*, place: Place) -> SubjectPage:
     """Return the published articles, quotes and captions about a place or a place inside it."""
-    ids = place_with_descendant_ids(place=place)
+    ids = place_ids_for([place.slug])
     return SubjectPage(
         articles=Article.objects.published()
         .filter(pk__in=Article.places.through.objects.filter(place_id__in=ids).values("article_id"))

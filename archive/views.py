@@ -3,12 +3,16 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from archive import exports, facets, maps, selectors
+from archive import exports, facets, maps, search, selectors, tagging
+from archive.caching import cached_read
 from archive.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
+from archive.pagination import SeekPaginator
+from archive.revision import archive_revision
 
 EXPORT_FORMATS = ("json", "csv")
 
@@ -38,6 +42,8 @@ class ArchiveListView(FilterView):
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
+        self.revision = archive_revision() if valid else 0
+        self.days = self.cached("days", self.day_counts) if valid else []
         export = request.GET.get("format")
         if export is not None and export not in EXPORT_FORMATS:
             return HttpResponse(
@@ -53,25 +59,47 @@ class ArchiveListView(FilterView):
             response.status_code = 400
         return response
 
+    def cached(self, namespace: str, compute):
+        return cached_read(
+            namespace, self.filterset.cache_params(), compute, revision=self.revision
+        )
+
+    def day_counts(self):
+        return facets.day_counts(rows=self.object_list, date_field=self.filterset.date_field)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        kind = self.filterset.ordering_kind() if self.filterset.is_valid() else "newest"
+        if kind == "relevance":
+            return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
+        return SeekPaginator(
+            queryset,
+            per_page,
+            day_counts=self.days,
+            date_field=self.filterset.date_field,
+            newest_first=kind == "newest",
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
         valid = filterset.is_valid()
         base = self.get_queryset()
-        facet_list = facets.list_facets(filterset=filterset, base=base) if valid else []
+        facet_list = (
+            self.cached("facets", lambda: facets.list_facets(filterset=filterset, base=base))
+            if valid
+            else []
+        )
         count = context["paginator"].count if context.get("paginator") else 0
+        data = filterset.form.cleaned_data if valid else {}
         context.update(
             facets=facet_list,
             result_count=count,
             description=selectors.list_description(
-                noun=self.noun,
-                facets=facet_list,
-                data=filterset.form.cleaned_data if valid else {},
-                count=count,
+                noun=self.noun, facets=facet_list, data=data, count=count
             ),
-            timeline=facets.list_timeline(rows=self.object_list, date_field=filterset.date_field)
-            if valid and count
-            else None,
+            timeline=facets.list_timeline(days=self.days) if count else None,
             suggestions=selectors.list_relaxations(
                 filterset=filterset, base=base, facets=facet_list
             )
@@ -79,6 +107,7 @@ class ArchiveListView(FilterView):
             else [],
             export_formats=EXPORT_FORMATS,
             list_title=self.title,
+            noun=self.noun,
         )
         return context
 
@@ -124,6 +153,14 @@ class ArticleListView(ArchiveListView):
 
     def get_queryset(self):
         return Article.objects.published().for_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        text = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""
+        rows = list(context["object_list"])
+        snippets = search.search_snippets(rows, text) if text and rows else {}
+        context["rows"] = [(article, snippets.get(article.pk)) for article in rows]
+        return context
 
 
 class QuoteListView(ArchiveListView):
@@ -171,12 +208,38 @@ class SubjectDetailView(DetailView):
     subject_label = ""
     page_selector = None
 
+    shown = 20
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         selector = type(self).page_selector
-        context["subject_label"] = self.subject_label
-        context["page"] = selector(**{self.model._meta.model_name: self.object})
-        context["list_query"] = f"{self.model._meta.model_name}={self.object.slug}"
+        page = selector(**{self.model._meta.model_name: self.object})
+        name = self.model._meta.model_name
+        counts = cached_read(
+            "subject",
+            {"model": name, "slug": self.object.slug},
+            lambda: {
+                "articles": page.articles.count(),
+                "quotes": page.quotes.count(),
+                "captions": page.captions.count(),
+            },
+            revision=archive_revision(),
+        )
+        context.update(
+            subject_label=self.subject_label,
+            counts=counts,
+            articles=list(page.articles.order_by("-published_on", "-pk")[: self.shown])
+            if counts["articles"]
+            else [],
+            quotes=list(page.quotes.order_by("-article__published_on", "-pk")[: self.shown])
+            if counts["quotes"]
+            else [],
+            captions=list(page.captions.order_by("-article__published_on", "-pk")[: self.shown])
+            if counts["captions"]
+            else [],
+            list_query=f"{name}={self.object.slug}",
+            shown=self.shown,
+        )
         return context
 
 
@@ -207,6 +270,14 @@ class TagDetailView(SubjectDetailView):
     model = Tag
     subject_label = "Tag"
     page_selector = selectors.tag_page
+
+    def get(self, request, *args, **kwargs):
+        # A tag that was merged into another or renamed keeps its old address as a redirect.
+        if not Tag.objects.filter(slug=kwargs["slug"]).exists():
+            target = tagging.tag_redirect_target(kwargs["slug"])
+            if target:
+                return redirect(target, permanent=True)
+        return super().get(request, *args, **kwargs)
 
 
 class OutletDetailView(SubjectDetailView):

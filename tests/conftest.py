@@ -19,3 +19,13 @@ def seed(db):
 
 def soup(response) -> BeautifulSoup:
     return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: revisions repeat when test transactions roll back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

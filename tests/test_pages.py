@@ -102,3 +102,14 @@ def test_article_page_query_count_does_not_grow_with_quotes(client, django_asser
         client.get(small.get_absolute_url())
     with django_assert_num_queries(9):
         client.get(big.get_absolute_url())
+
+
+def test_a_merged_tags_old_address_redirects_to_the_new_tag(client):
+    from archive.models import Tag, TagRedirect
+
+    tag = Tag.objects.create(name="kharkiv-counteroffensive", slug="kharkiv-counteroffensive")
+    TagRedirect.objects.create(old_slug="kharkiv-offensive", tag=tag)
+    response = client.get("/tags/kharkiv-offensive/")
+    assert response.status_code == 301
+    assert response["Location"] == "/tags/kharkiv-counteroffensive/"
+    assert client.get("/tags/never-existed/").status_code == 404
