@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -10,10 +13,12 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
-from django.db import DatabaseError, IntegrityError, models, transaction
+from django.core.serializers.json import Serializer as JSONSerializer
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from archive import models as m
@@ -94,6 +99,13 @@ def _read_records(paths: Iterable[Path | str]) -> tuple[list[_Record], list[str]
     for path in paths:
         path = Path(path)
         try:
+            size = path.stat().st_size
+            if size > settings.ARCHIVE_IMPORT_MAX_BYTES:
+                problems.append(
+                    f"{path}: {size / 2**20:.1f} MB is larger than the limit of "
+                    f"{settings.ARCHIVE_IMPORT_MAX_BYTES / 2**20:.0f} MB (ARCHIVE_IMPORT_MAX_MB)"
+                )
+                continue
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             problems.append(f"{path}: no such file")
@@ -107,6 +119,9 @@ def _read_records(paths: Iterable[Path | str]) -> tuple[list[_Record], list[str]
             problems.append(
                 f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
             )
+            continue
+        except (ValueError, RecursionError) as exc:
+            problems.append(f"{path}: not valid JSON: {exc or 'nested too deeply'}")
             continue
         if not isinstance(data, list):
             problems.append(f"{path}: expected a list of objects, found {type(data).__name__}")
@@ -143,6 +158,49 @@ def _check_shape(record: _Record) -> str | None:
             return f"{label}: unknown field '{name}'"
         if not getattr(model_field, "concrete", False) and not model_field.many_to_many:
             return f"{label}: unknown field '{name}'"
+        problem = _type_problem(model_field, fields[name])
+        if problem:
+            return f"{label}: {name}: {problem}"
+    return None
+
+
+_SCALAR = (str, int, float)
+
+
+def _is_natural_key(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, _SCALAR) for v in value)
+
+
+def _type_problem(field: models.Field, value) -> str | None:
+    """Say how a value has the wrong JSON type for its field, or return None."""
+    if value is None or isinstance(field, models.JSONField):
+        return None  # a missing value is the model's own validation to judge
+    found = f"found {type(value).__name__} {json.dumps(value, default=str)[:40]}"
+    if field.many_to_many:
+        if isinstance(value, list) and all(_is_natural_key(v) for v in value):
+            return None
+        return f'expected a list of natural keys such as [["izyum"]], {found}'
+    if field.many_to_one:
+        return (
+            None if _is_natural_key(value) else f'expected a natural key such as ["slug"], {found}'
+        )
+    if isinstance(field, models.BooleanField):
+        return None if isinstance(value, bool) else f"expected true or false, {found}"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(field, models.IntegerField):
+        if not number or not isinstance(value, int):
+            return f"expected a whole number, {found}"
+        if not -(2**63) <= value < 2**63:
+            return f"{value} is out of range"
+    elif isinstance(field, models.DecimalField | models.FloatField):
+        if not number and not isinstance(value, str):
+            return f"expected a number, {found}"
+    elif not isinstance(value, str):
+        return f"expected text, {found}"
+    try:
+        field.to_python(value)  # e.g. a date that does not exist
+    except ValidationError as exc:
+        return " ".join(exc.messages)
     return None
 
 
@@ -169,6 +227,7 @@ def _apply(record: _Record, report: ImportReport) -> models.Model:
     """Create or update one object from its record, validating it first; return the object."""
     label = record.data["model"].lower()
     named = set(record.data["fields"])
+    _ensure_editor(record, report)
     dobj = _deserialize(record)
     incoming = dobj.object
     model = type(incoming)
@@ -207,6 +266,25 @@ def _apply(record: _Record, report: ImportReport) -> models.Model:
     return target
 
 
+def _ensure_editor(record: _Record, report: ImportReport) -> None:
+    """Recreate the editor a tagging names if this database lacks the account.
+
+    Restoring into an empty database must keep who added each tag; the account comes back
+    inactive and without a password, for an administrator to reopen or leave closed.
+    """
+    key = record.data["fields"].get("added_by")
+    if not _is_natural_key(key) or len(key) != 1 or not isinstance(key[0], str):
+        return
+    user_model = get_user_model()
+    if user_model._default_manager.filter(**{user_model.USERNAME_FIELD: key[0]}).exists():
+        return
+    user = user_model(**{user_model.USERNAME_FIELD: key[0]}, is_active=False)
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    report.created[user_model._meta.label_lower] += 1
+
+
 def archive_import(
     paths: Iterable[Path | str],
     *,
@@ -221,6 +299,7 @@ def archive_import(
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
+            _wait_for_other_imports()
             seen: dict[tuple[str, object], str] = {}
             for done, record in enumerate(records, start=1):
                 try:
@@ -237,7 +316,13 @@ def archive_import(
                     problems.append(f"{record.where}: {record.data['model']}: {_describe(exc)}")
                 except (DeserializationError, ObjectDoesNotExist) as exc:
                     problems.append(f"{record.where}: {record.data['model']}: {_unwrap(exc)}")
-                except (IntegrityError, DatabaseError, ValueError, TypeError) as exc:
+                except (
+                    IntegrityError,
+                    DatabaseError,
+                    ValueError,
+                    TypeError,
+                    ArithmeticError,
+                ) as exc:
                     problems.append(f"{record.where}: {record.data['model']}: {exc}")
                 if progress:
                     progress(done, len(records))
@@ -245,9 +330,28 @@ def archive_import(
                 raise _Rollback
     except _Rollback:
         pass
+    except DatabaseError as exc:
+        # e.g. SQLite's "database is locked" once the busy timeout has passed.
+        raise ArchiveImportError(
+            [f"the database refused the load ({exc}); nothing was written"]
+        ) from None
     if problems:
         raise ArchiveImportError(problems)
     return report
+
+
+IMPORT_LOCK_ID = 0x41524348  # "ARCH": PostgreSQL advisory lock held by a running load
+
+
+def _wait_for_other_imports() -> None:
+    """Let one load write at a time, so two loads at once never race on the same new rows.
+
+    SQLite's write transaction (IMMEDIATE mode) is such a lock already; PostgreSQL takes an
+    advisory lock released at commit or rollback.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_ID])
 
 
 def _unwrap(exc: Exception) -> str:
@@ -260,6 +364,56 @@ def _unwrap(exc: Exception) -> str:
         value = text.split("field_value was", 1)[-1].strip(" '")
         return f"unknown {model_name.lower()} {value}"
     return text
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value.normalize())
+    return str(value)
+
+
+def archive_checksum_lines(model: type[models.Model]) -> list[str]:
+    """Return one canonical JSON line per object of a model, by natural keys, sorted."""
+    m2m = [f.name for f in model._meta.many_to_many if f.serialize]
+    forward = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+    queryset = model._default_manager.select_related(*forward).prefetch_related(*m2m)
+    rows = serializers.serialize(
+        "python",
+        queryset.iterator(chunk_size=2000),
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+    )
+    lines = []
+    for row in rows:
+        fields = row["fields"]
+        for name in m2m:
+            fields[name] = sorted(fields[name])
+        lines.append(json.dumps(fields, sort_keys=True, default=_json_value))
+    return sorted(lines)
+
+
+def archive_checksums() -> dict[str, str]:
+    """Return a SHA-256 per archive model, over its objects' natural keys and fields."""
+    checksums = {}
+    for model in ARCHIVE_MODELS:
+        lines = archive_checksum_lines(model)
+        digest = hashlib.sha256(f"{model._meta.label_lower} {len(lines)}\n".encode())
+        for line in lines:
+            digest.update(line.encode() + b"\n")
+        checksums[model._meta.label_lower] = digest.hexdigest()
+    return checksums
+
+
+def archive_checksum() -> str:
+    """Return a SHA-256 of every archive object by natural key, whatever its primary key.
+
+    Two databases with the same articles, quotes, captions, places, speakers, outlets, tags,
+    taggings and aliases give the same checksum; any difference in any field changes it.
+    """
+    text = "".join(f"{label} {digest}\n" for label, digest in archive_checksums().items())
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def archive_export_objects() -> Iterable[models.Model]:
@@ -291,11 +445,21 @@ def _places_parent_first() -> list[m.Place]:
     return sorted(places, key=lambda p: (depth(p), p.slug))
 
 
+class _ExactJSONSerializer(JSONSerializer):
+    """Django's JSON serializer, keeping the microseconds its encoder cuts from times."""
+
+    def _value_from_field(self, obj, field):
+        value = field.value_from_object(obj)
+        if isinstance(value, datetime.datetime | datetime.time):
+            text = value.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super()._value_from_field(obj, field)
+
+
 def archive_export(stream) -> int:
     """Write the whole archive to a stream as a natural-key fixture; return the object count."""
     objects = list(archive_export_objects())
-    serializers.serialize(
-        "json",
+    _ExactJSONSerializer().serialize(
         objects,
         stream=stream,
         indent=2,
