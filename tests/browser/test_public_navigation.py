@@ -38,9 +38,11 @@ def test_first_tab_reaches_the_skip_link_which_moves_focus_to_the_content(page, 
     assert skip.get_attribute("href") == "#main-content"
     box = skip.bounding_box()
     assert box is not None and box["x"] >= 0 and box["y"] >= 0, "focused skip link is off-screen"
+    screenshot(page, f"keyboard-skip-link{path.replace('/', '-')}")
 
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
     assert page.evaluate("document.activeElement.tagName") == "MAIN"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('main') !== null")
+    screenshot(page, f"keyboard-first-in-content{path.replace('/', '-')}")
