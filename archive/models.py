@@ -405,7 +405,7 @@ class ArticleQuerySet(SlugQuerySet):
 
     def for_list(self):
         """Return articles with what a list row shows, loaded in a fixed number of queries."""
-        return self.select_related("outlet").prefetch_related("tags", "places")
+        return self.select_related("outlet").prefetch_related("tags")
 
 
 class Article(VersionedModel):

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     # Records who made each change for the history of articles, quotes, captions, places...
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.routers.PrimaryForEditorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -112,6 +113,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+
+# Read replicas (PostgreSQL): reads go to a replica, writes and the admin to the primary.
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{_index}"] = dj_database_url.parse(_url, conn_max_age=60)
+    DATABASES[f"replica{_index}"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -233,3 +240,6 @@ LOGGING = {
 ARCHIVE_PAGE_SIZE = 20
 # load_archive refuses larger files before reading them.
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_MB", "512")) * 1024 * 1024
+
+# A bare template view at /bench/floor/, only for the benchmark's throughput comparison.
+BENCH_FLOOR_VIEW = env_bool("ARCHIVE_BENCH_FLOOR", False)

@@ -17,3 +17,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("archive.urls")),
 ]
+
+if settings.BENCH_FLOOR_VIEW:
+    from archive.bench import FloorView
+
+    urlpatterns.insert(0, path("bench/floor/", FloorView.as_view(), name="bench-floor"))
