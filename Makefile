@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/archive
 RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-production-use-0123456789} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
-.PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean
+.PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean bench bench-smoke bench-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,7 @@ install: $(STAMP)
 setup: install
 	mkdir -p data
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py setup_roles
 	$(RUN_ENV) $(BIN)/python manage.py load_archive
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
@@ -59,6 +60,21 @@ test-fast: install
 
 test-postgres: install browser-deps
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
+
+BENCH_ARTICLES ?= 100000
+
+# Benchmark (figures, not pass/fail): a synthetic archive on SQLite and on PostgreSQL.
+bench: install bench-deps
+	$(BIN)/python scripts/bench.py --articles $(BENCH_ARTICLES) --database sqlite
+	$(BIN)/python scripts/bench.py --articles $(BENCH_ARTICLES) --database postgres
+
+# A small run that proves the benchmark itself works (CI).
+bench-smoke: install
+	$(BIN)/python scripts/bench.py --articles 2000 --database sqlite --rounds 5 --load-seconds 2
+	$(BIN)/python scripts/bench.py --articles 2000 --database postgres --rounds 5 --load-seconds 2
+
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
