@@ -9,7 +9,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/archive
 RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-production-use-0123456789} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
-.PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean bench bench-smoke bench-deps
+.PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean bench bench-smoke bench-deps \
+	loadtest locktest
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,6 +76,15 @@ bench-smoke: install
 
 bench-deps:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+# Reliability figures (pass/fail: zero errors): 64 readers for 30 s against gunicorn on
+# loopback, then editors saving in the admin while readers browse SQLite (WAL).
+loadtest: install
+	$(BIN)/python scripts/loadtest.py
+	$(BIN)/python scripts/locktest.py
+
+locktest: install
+	$(BIN)/python scripts/locktest.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
