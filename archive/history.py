@@ -326,9 +326,7 @@ def history_changes(old, new) -> list[Change]:
         before, after = (old.relations or {}).get(name), (new.relations or {}).get(name)
         if before is None and after is None or before == after:
             continue
-        added = [v for v in after or [] if v not in (before or [])]
-        removed = [v for v in before or [] if v not in (after or [])]
-        changes.append(Change(label, ", ".join(removed) or "—", ", ".join(added) or "—"))
+        changes.append(Change(label, ", ".join(before or []) or "—", ", ".join(after or []) or "—"))
     return changes
 
 
@@ -339,7 +337,11 @@ class Conflict:
     current_version: int
     changed_by: str
     changed_at: datetime | None
-    fields: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def fields(self) -> list[str]:
+        return [change.field for change in self.changes]
 
 
 def history_conflict(instance: models.Model, seen_version: int) -> Conflict:
@@ -349,9 +351,9 @@ def history_conflict(instance: models.Model, seen_version: int) -> Conflict:
     records = instance.history.order_by("-history_date", "-history_id")
     latest = records.select_related("history_user").first()
     seen = records.filter(version=seen_version).first()
-    fields: list[str] = []
+    changes: list[Change] = []
     if latest is not None and seen is not None and latest.pk != seen.pk:
-        fields = [change.field for change in history_changes(seen, latest)]
+        changes = history_changes(seen, latest)
     who = "Someone else"
     if latest is not None and latest.history_user is not None:
         who = latest.history_user.get_username()
@@ -359,7 +361,7 @@ def history_conflict(instance: models.Model, seen_version: int) -> Conflict:
         current_version=current_version,
         changed_by=who,
         changed_at=latest.history_date if latest is not None else None,
-        fields=fields,
+        changes=changes,
     )
 
 

@@ -436,9 +436,9 @@ def test_second_of_two_conflicting_saves_is_refused_and_keeps_its_input(
     response = editor_client.post(admin_url("article", "change", article.pk), mine)
     assert response.status_code == 200
     page = soup(response)
-    error = page.select_one(".errornote, .errorlist.nonfield").text
-    assert "otto changed this article" in page.text
-    assert "Headline" in page.text and error
+    error = page.select_one(".errorlist.nonfield").text
+    assert "otto changed this article" in error
+    assert "Headline is now “Their headline”" in error
     assert page.select_one("input#id_headline")["value"] == "My headline"
     assert page.select_one("textarea#id_standfirst").text.strip() == "My standfirst"
     article.refresh_from_db()
@@ -507,3 +507,15 @@ def test_other_models_refuse_a_stale_save_too(editor_client, model):
     assert response.status_code == 200
     assert "after you opened it" in response.content.decode()
     assert type(obj).objects.get(pk=obj.pk).version == obj.version + 1  # only the other save landed
+
+
+def test_the_body_is_edited_as_paragraphs_separated_by_blank_lines(editor_client):
+    article = ArticleFactory(status=ArticleStatus.DRAFT, paragraphs=["One.", "Two."])
+    url = admin_url("article", "change", article.pk)
+    page = soup(editor_client.get(url))
+    assert page.select_one("textarea#id_paragraphs").text.strip() == "One.\n\nTwo."
+    data = form_data(editor_client.get(url))
+    data["paragraphs"] = "One.\r\n\r\nTwo, longer\r\nstill two.\r\n \r\n\r\nThree."
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.paragraphs == ["One.", "Two, longer\nstill two.", "Three."]

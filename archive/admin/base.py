@@ -65,7 +65,7 @@ class ArchiveModelAdmin(SimpleHistoryAdmin):
         models.URLField: {"assume_scheme": "https"},
     }
     list_per_page = 100
-    history_list_display = ["restore_link"]
+    history_list_display = ["restore"]
     object_history_form_template = "admin/archive/object_history_form.html"
 
     def get_form(self, request, obj=None, **kwargs):
@@ -113,8 +113,7 @@ class ArchiveModelAdmin(SimpleHistoryAdmin):
         ]
         return urls + super().get_urls()
 
-    @admin.display(description="Restore")
-    def restore_link(self, record):
+    def restore(self, record):
         url = reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_restore",
             args=[record.id, record.history_id],

@@ -73,6 +73,18 @@ class CaptionInline(PublishedReadOnlyMixin, admin.StackedInline):
         return super().get_queryset(request).select_related("agency", "distributor", "place")
 
 
+def shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+class InArticleMixin:
+    """A short "Outlet: headline" column for material that belongs to an article."""
+
+    @admin.display(description="article", ordering="article__published_on")
+    def in_article(self, obj):
+        return f"{obj.article.outlet}: {shorten(obj.article.headline, 45)}"
+
+
 class TaggedPrefetchMixin:
     """Load every row's tags in one query for the tags column."""
 
@@ -176,9 +188,11 @@ class ArticleAdmin(
 
 
 @admin.register(Quote)
-class QuoteAdmin(PublishedReadOnlyMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin):
-    list_display = ["short_text", "speaker", "article", "position", "kind", "place", "tag_list"]
-    list_select_related = ["speaker", "article", "place"]
+class QuoteAdmin(
+    PublishedReadOnlyMixin, InArticleMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin
+):
+    list_display = ["short_text", "speaker", "in_article", "position", "kind", "place", "tag_list"]
+    list_select_related = ["speaker", "article__outlet", "place"]
     list_filter = ["kind", "article__status", "article__outlet", TagListFilter]
     search_fields = ["text", "speaker__name", "speaker__aliases__name", "article__headline"]
     autocomplete_fields = ["article", "speaker", "place"]
@@ -197,15 +211,23 @@ class QuoteAdmin(PublishedReadOnlyMixin, TaggedPrefetchMixin, TaggedAdminMixin, 
 
     @admin.display(description="quote", ordering="text")
     def short_text(self, obj):
-        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+        return shorten(obj.text, 90)
 
 
 @admin.register(PhotoCaption)
 class PhotoCaptionAdmin(
-    PublishedReadOnlyMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin
+    PublishedReadOnlyMixin, InArticleMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveModelAdmin
 ):
-    list_display = ["short_text", "article", "position", "credit", "agency", "taken_on", "tag_list"]
-    list_select_related = ["article", "agency"]
+    list_display = [
+        "short_text",
+        "in_article",
+        "position",
+        "credit",
+        "agency",
+        "taken_on",
+        "tag_list",
+    ]
+    list_select_related = ["article__outlet", "agency"]
     list_filter = [("agency", admin.RelatedOnlyFieldListFilter), "article__outlet", TagListFilter]
     date_hierarchy = "taken_on"
     search_fields = ["text", "credit", "photographer", "article__headline"]
@@ -227,4 +249,4 @@ class PhotoCaptionAdmin(
 
     @admin.display(description="caption", ordering="text")
     def short_text(self, obj):
-        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+        return shorten(obj.text, 90)

@@ -1,10 +1,12 @@
 """Admin forms: the tag field with suggestions, the stale-save check, the status rules."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from taggit.forms import TagField
 
 from archive import history, tagging
@@ -46,10 +48,9 @@ class ArchiveTagField(TagField):
     widget = TagSuggestWidget
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "help_text",
+        kwargs["help_text"] = (
             "Separate tags with commas. Existing tags are suggested as you type; a name that "
-            "differs from an existing tag only in case or punctuation uses that tag.",
+            "differs from an existing tag only in case or punctuation uses that tag."
         )
         super().__init__(**kwargs)
 
@@ -63,6 +64,10 @@ class ArchiveTagField(TagField):
         before = sorted(t.name.casefold() for t in initial_value or [])
         after = sorted(n.casefold() for n in tagging.tag_names_parse(data_value or ""))
         return before != after
+
+
+def _shorten(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 class ArchiveAdminForm(forms.ModelForm):
@@ -119,16 +124,48 @@ class ArchiveAdminForm(forms.ModelForm):
             if conflict.changed_at
             else "a moment ago"
         )
-        fields = ", ".join(conflict.fields) if conflict.fields else "some fields"
+        if conflict.changes:
+            changed = format_html(
+                " They changed: {}.",
+                format_html_join(
+                    "; ",
+                    "{} is now “{}”",
+                    ((c.field, _shorten(c.new, 120)) for c in conflict.changes),
+                ),
+            )
+        else:
+            changed = ""
         return format_html(
-            "{} changed this {} at {} ({}) after you opened it, so your changes were not "
-            "saved. Your input is still in the form below. Compare it with the saved version "
-            "(open this page in a new tab), then save again to replace theirs with yours.",
+            "{} changed this {} at {} after you opened it, so your changes were not saved.{} "
+            "Your input is still in the form below: compare it with the saved version (open "
+            "this page in a new tab), then save again to replace theirs with yours.",
             conflict.changed_by,
             name,
             when,
-            fields,
+            changed,
         )
+
+
+class ParagraphsField(forms.CharField):
+    """The article body as plain text, one paragraph after another, a blank line between."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 18, "class": "vLargeTextField"}))
+        kwargs.setdefault(
+            "help_text",
+            "The body text. Leave a blank line between paragraphs; quotes point at paragraphs "
+            "by their number, counting from 1.",
+        )
+        super().__init__(strip=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n\n".join(str(p) for p in value)
+        return value
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").replace("\r\n", "\n")
+        return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
 
 
 NOT_AN_EDITOR = (
@@ -138,6 +175,8 @@ NOT_AN_EDITOR = (
 
 class ArticleAdminForm(ArchiveAdminForm):
     """The article form, which lets only editors publish or unpublish."""
+
+    paragraphs = ParagraphsField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

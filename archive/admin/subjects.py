@@ -1,6 +1,7 @@
 """Admin for what the material is about and who made it: places, speakers, outlets."""
 
 from django.contrib import admin
+from django.db import models
 
 from archive.admin.base import ArchiveModelAdmin, TaggedAdminMixin, TagListFilter, count_of
 from archive.admin.content import TaggedPrefetchMixin
@@ -43,8 +44,7 @@ class PlaceAdmin(AliasListMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveM
         "kind",
         "parent",
         "alias_list",
-        "latitude",
-        "longitude",
+        "coordinates",
         "article_count",
         "quote_count",
         "caption_count",
@@ -70,6 +70,12 @@ class PlaceAdmin(AliasListMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveM
                 caption_count=count_of(PhotoCaption, "place"),
             )
         )
+
+    @admin.display(description="coordinates")
+    def coordinates(self, obj):
+        if obj.latitude is None or obj.longitude is None:
+            return "—"
+        return f"{obj.latitude:.4f}, {obj.longitude:.4f}"
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, obj):
@@ -110,6 +116,7 @@ class OutletAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "country"]
     prepopulated_fields = {"slug": ["name"]}
     list_per_page = 100
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return (
