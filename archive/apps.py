@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def search_index_ensure(sender, using="default", **kwargs):
+    """Restore search triggers that a migration's table rebuild dropped."""
+    from archive import search_backends
+
+    search_backends.ensure(connections[using])
 
 
 class ArchiveConfig(AppConfig):
@@ -9,4 +18,5 @@ class ArchiveConfig(AppConfig):
     def ready(self):
         from archive import history
 
+        post_migrate.connect(search_index_ensure, sender=self)
         history.connect_signals()

@@ -205,9 +205,12 @@ def _filter_and_rank(
         query = _fts5_query(terms)
         match = f"SELECT rowid FROM {sqlite_table} WHERE {sqlite_table} MATCH %s"
         found = SearchSQL(f"{{key}} IN ({match})", (query,), F("pk"), BooleanField())
+        # Scored once for the whole statement and looked up per row: a MATCH per row would
+        # re-read the term's whole posting list each time.
         rank = SearchSQL(
-            f"SELECT -bm25({sqlite_table}{sqlite_weights}) FROM {sqlite_table} "
-            f"WHERE {sqlite_table} MATCH %s AND rowid = {{key}}",
+            f"WITH scored AS MATERIALIZED (SELECT rowid AS id, -bm25({sqlite_table}"
+            f"{sqlite_weights}) AS score FROM {sqlite_table} WHERE {sqlite_table} MATCH %s) "
+            "SELECT score FROM scored WHERE id = {key}",
             (query,),
             F("pk"),
             FloatField(),

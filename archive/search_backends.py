@@ -132,6 +132,9 @@ PG_OBJECTS = [
     # re-indexes each of its articles once rather than once per quote.
     """CREATE OR REPLACE FUNCTION archive_search_article_changed() RETURNS trigger
     LANGUAGE plpgsql AS $$ BEGIN
+        IF TG_OP = 'INSERT' AND current_setting('archive_search.bulk_load', true) = 'on' THEN
+            RETURN NULL;  -- bulk_load() indexes these rows at the end of its transaction
+        END IF;
         IF TG_OP = 'INSERT' THEN
             PERFORM archive_search_refresh(ARRAY(SELECT id FROM new_rows));
         ELSIF TG_OP = 'UPDATE' THEN
@@ -149,6 +152,9 @@ PG_OBJECTS = [
     END $$""",
     """CREATE OR REPLACE FUNCTION archive_search_child_changed() RETURNS trigger
     LANGUAGE plpgsql AS $$ BEGIN
+        IF TG_OP = 'INSERT' AND current_setting('archive_search.bulk_load', true) = 'on' THEN
+            RETURN NULL;  -- bulk_load() indexes these rows at the end of its transaction
+        END IF;
         IF TG_OP = 'INSERT' THEN
             PERFORM archive_search_refresh(ARRAY(SELECT DISTINCT article_id FROM new_rows));
         ELSIF TG_OP = 'UPDATE' THEN
@@ -326,13 +332,20 @@ def fill_after(connection: BaseDatabaseWrapper, article_id: int) -> None:
 
 
 def ensure(connection: BaseDatabaseWrapper) -> list[str]:
-    """Re-create triggers a schema change dropped, and re-index if any were missing.
+    """Re-create what a schema change dropped, and re-index if any trigger was missing.
 
     On SQLite, Django changes most columns by copying the table into a new one, which
     drops the old table's triggers; this runs after every migrate to put them back.
     """
     if connection.vendor not in {"sqlite", "postgresql"} or not index_exists(connection):
         return []
+    if connection.vendor == "postgresql":
+        # Trigger functions are replaced in place, so a database migrated earlier gets the
+        # current ones.
+        with connection.cursor() as cursor:
+            for statement in PG_OBJECTS:
+                if statement.startswith("CREATE OR REPLACE FUNCTION"):
+                    cursor.execute(statement)
     missing = missing_triggers(connection)
     if missing:
         create_triggers(connection, missing)
@@ -356,20 +369,26 @@ def folds_accents(connection: BaseDatabaseWrapper) -> bool:
 
 @contextmanager
 def bulk_load(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """Index rows bulk-inserted inside the block once, at its end; use within a transaction.
+    """Index the rows inserted inside the block in one pass at its end; use in a transaction.
 
-    On SQLite each quote or caption insert re-indexes its whole article, so the triggers
-    are set aside for the block (inside the caller's transaction, which other writers wait
-    for) and the new articles are indexed in one pass. PostgreSQL's statement-level
-    triggers already index a bulk insert in one pass.
+    Row by row, every quote or caption insert re-indexes its whole article; set-based at the
+    end, each new article is indexed once. On SQLite the triggers are set aside inside the
+    caller's transaction (other writers wait for it anyway); on PostgreSQL a setting local to
+    the transaction tells the insert triggers to leave its rows to the final pass.
     """
-    if connection.vendor != "sqlite" or not index_exists(connection):
+    if connection.vendor not in {"sqlite", "postgresql"} or not index_exists(connection):
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM archive_article")
         (last,) = cursor.fetchone()
-    drop_triggers(connection)
-    yield
-    fill_after(connection, last)
-    create_triggers(connection)
+        if connection.vendor == "sqlite":
+            drop_triggers(connection)
+        else:
+            cursor.execute("SELECT set_config('archive_search.bulk_load', 'on', true)")
+        yield
+        fill_after(connection, last)
+        if connection.vendor == "sqlite":
+            create_triggers(connection)
+        else:
+            cursor.execute("SELECT set_config('archive_search.bulk_load', 'off', true)")
