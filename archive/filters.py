@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from archive import search
 from archive.models import (
     Article,
     ArticleTag,
@@ -216,8 +217,6 @@ class ArticleFilter(ArchiveFilter):
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
-        from archive import search
-
         return search.article_search(queryset, text)
 
     def filter_place(self, queryset, name, value):
@@ -239,26 +238,10 @@ class ArticleFilter(ArchiveFilter):
         )
 
 
-class QuoteFilter(ArchiveFilter):
-    speaker = SlugListFilter(method="filter_speaker", label="Speaker")
-    place = SlugListFilter(method="filter_place", label="Place")
-    outlet = SlugListFilter(method="filter_outlet", label="Outlet")
-    tag = SlugListFilter(method="filter_tag", label="Tag")
+class ArticleChildFilter(ArchiveFilter):
+    """What the quote and photo lists share: a place is the item's own or its article's."""
 
-    facet_names = ("speaker", "place", "outlet", "tag")
-
-    class Meta:
-        model = Quote
-        fields = []
-        form = ArchiveFilterForm
-
-    def text_search(self, queryset, text):
-        from archive import search
-
-        return search.quote_search(queryset, text)
-
-    def filter_speaker(self, queryset, name, value):
-        return queryset.filter(speaker__in=Speaker.objects.filter(slug__in=value).values("pk"))
+    tag_through: type = QuoteTag
 
     def filter_place(self, queryset, name, value):
         places = place_ids_for(value)
@@ -267,16 +250,36 @@ class QuoteFilter(ArchiveFilter):
             | Q(article__in=ArticlePlace.objects.filter(place__in=places).values("article_id"))
         )
 
+    def filter_tag(self, queryset, name, value):
+        tagged = self.tag_through.objects.filter(tag__slug__in=value)
+        return queryset.filter(pk__in=tagged.values("content_object_id"))
+
+
+class QuoteFilter(ArticleChildFilter):
+    speaker = SlugListFilter(method="filter_speaker", label="Speaker")
+    place = SlugListFilter(method="filter_place", label="Place")
+    outlet = SlugListFilter(method="filter_outlet", label="Outlet")
+    tag = SlugListFilter(method="filter_tag", label="Tag")
+
+    facet_names = ("speaker", "place", "outlet", "tag")
+    tag_through = QuoteTag
+
+    class Meta:
+        model = Quote
+        fields = []
+        form = ArchiveFilterForm
+
+    def text_search(self, queryset, text):
+        return search.quote_search(queryset, text)
+
+    def filter_speaker(self, queryset, name, value):
+        return queryset.filter(speaker__in=Speaker.objects.filter(slug__in=value).values("pk"))
+
     def filter_outlet(self, queryset, name, value):
         return queryset.filter(article__outlet__slug__in=value)
 
-    def filter_tag(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=QuoteTag.objects.filter(tag__slug__in=value).values("content_object_id")
-        )
 
-
-class PhotoCaptionFilter(ArchiveFilter):
+class PhotoCaptionFilter(ArticleChildFilter):
     agency = SlugListFilter(method="filter_agency", label="Agency")
     photographer = django_filters.CharFilter(
         method="filter_photographer", label="Photographer", max_length=200
@@ -285,6 +288,7 @@ class PhotoCaptionFilter(ArchiveFilter):
     tag = SlugListFilter(method="filter_tag", label="Tag")
 
     facet_names = ("agency", "place", "tag")
+    tag_through = CaptionTag
 
     class Meta:
         model = PhotoCaption
@@ -292,8 +296,6 @@ class PhotoCaptionFilter(ArchiveFilter):
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
-        from archive import search
-
         return search.caption_search(queryset, text)
 
     def filter_agency(self, queryset, name, value):
@@ -302,15 +304,3 @@ class PhotoCaptionFilter(ArchiveFilter):
 
     def filter_photographer(self, queryset, name, value):
         return queryset.filter(photographer__iexact=value.strip())
-
-    def filter_place(self, queryset, name, value):
-        places = place_ids_for(value)
-        return queryset.filter(
-            Q(place__in=places)
-            | Q(article__in=ArticlePlace.objects.filter(place__in=places).values("article_id"))
-        )
-
-    def filter_tag(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=CaptionTag.objects.filter(tag__slug__in=value).values("content_object_id")
-        )

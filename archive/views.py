@@ -229,18 +229,17 @@ class SubjectDetailView(DetailView):
             },
             revision=archive_revision(),
         )
+
+        def latest(rows, count, date_field):
+            # No query at all for a section the counts already say is empty.
+            return list(rows.order_by(f"-{date_field}", "-pk")[: self.shown]) if count else []
+
         context.update(
             subject_label=self.subject_label,
             counts=counts,
-            articles=list(page.articles.order_by("-published_on", "-pk")[: self.shown])
-            if counts["articles"]
-            else [],
-            quotes=list(page.quotes.order_by("-article__published_on", "-pk")[: self.shown])
-            if counts["quotes"]
-            else [],
-            captions=list(page.captions.order_by("-article__published_on", "-pk")[: self.shown])
-            if counts["captions"]
-            else [],
+            articles=latest(page.articles, counts["articles"], "published_on"),
+            quotes=latest(page.quotes, counts["quotes"], "article__published_on"),
+            captions=latest(page.captions, counts["captions"], "article__published_on"),
             list_query=f"{name}={self.object.slug}",
             shown=self.shown,
         )
