@@ -5,6 +5,9 @@ Every model has a natural key, so fixtures and exports never depend on primary k
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -17,6 +20,20 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from archive.versioning import SnapshotHistory, VersionedModel
+
+_MARK = "00000000-slug-00000000"
+
+
+@functools.cache
+def _url_pattern(name: str) -> tuple[str, str]:
+    head, _, tail = reverse(name, args=[_MARK]).partition(_MARK)
+    return head, tail
+
+
+def slug_url(name: str, slug: str) -> str:
+    """Return the address of a slugged page; reverse() once per URL name, not once per row."""
+    head, tail = _url_pattern(name)
+    return f"{head}{quote(slug)}{tail}"
 
 
 class SlugQuerySet(models.QuerySet):
@@ -50,7 +67,7 @@ class Tag(TagBase):
         ]
 
     def get_absolute_url(self):
-        return reverse("archive:tag-detail", args=[self.slug])
+        return slug_url("archive:tag-detail", self.slug)
 
     def natural_key(self):
         return (self.name,)
@@ -196,7 +213,7 @@ class Outlet(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:outlet-detail", args=[self.slug])
+        return slug_url("archive:outlet-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -271,7 +288,7 @@ class Place(VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:place-detail", args=[self.slug])
+        return slug_url("archive:place-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -358,7 +375,7 @@ class Speaker(VersionedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("archive:speaker-detail", args=[self.slug])
+        return slug_url("archive:speaker-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -463,7 +480,7 @@ class Article(VersionedModel):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("archive:article-detail", args=[self.slug])
+        return slug_url("archive:article-detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from archive.filters import place_ids_for
 from archive.models import (
@@ -204,17 +204,19 @@ def article_related(*, article: Article, days: int = 3, size: int = 5) -> list[A
     """Return other published articles sharing a place or tag with this one, within a few days."""
     place_ids = [place.pk for place in article.places.all()]
     tag_ids = [tag.pk for tag in article.tags.all()]
-    shared = Q(
-        pk__in=Article.places.through.objects.filter(place_id__in=place_ids).values("article_id")
+    # The date window picks a few hundred candidates by index; each is then checked for a
+    # shared place or tag by the unique (article, place) and (tag, article) indexes.
+    shares_place = Exists(
+        Article.places.through.objects.filter(article_id=OuterRef("pk"), place_id__in=place_ids)
     )
-    shared |= Q(pk__in=ArticleTag.objects.filter(tag_id__in=tag_ids).values("content_object_id"))
+    shares_tag = Exists(
+        ArticleTag.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+    )
     window = datetime.timedelta(days=days)
     return list(
         Article.objects.published()
-        .filter(
-            shared,
-            published_on__range=(article.published_on - window, article.published_on + window),
-        )
+        .filter(published_on__range=(article.published_on - window, article.published_on + window))
+        .filter(Q(shares_place) | Q(shares_tag))
         .exclude(pk=article.pk)
         .select_related("outlet")
         .order_by("-published_on", "headline")[:size]
