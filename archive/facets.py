@@ -54,10 +54,13 @@ Counter = Callable[[QuerySet], QuerySet]
 
 
 def _grouped(rows: QuerySet, slug: str, label: str, counted: str) -> QuerySet:
+    # Rows are unique per value (a tagging, a place link, an item) except where `counted`
+    # names the article behind several rows: only then is COUNT(DISTINCT) worth its cost.
+    distinct = counted == "article_id"
     return (
         rows.exclude(**{f"{slug}__isnull": True})
         .values(facet_slug=F(slug), facet_label=F(label))
-        .annotate(n=Count(counted, distinct=True))
+        .annotate(n=Count(counted, distinct=distinct))
         .order_by("-n", "facet_label")
     )
 
@@ -69,7 +72,7 @@ ARTICLE_FACETS: dict[str, tuple[str, Counter]] = {
             ArticlePlace.objects.filter(article__in=qs.values("pk")),
             "place__slug",
             "place__name",
-            "article_id",
+            "pk",
         ),
     ),
     "tag": (
