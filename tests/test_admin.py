@@ -519,3 +519,30 @@ def test_the_body_is_edited_as_paragraphs_separated_by_blank_lines(editor_client
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.paragraphs == ["One.", "Two, longer\nstill two.", "Three."]
+
+
+def test_a_tag_name_longer_than_allowed_is_a_form_error(editor_client):
+    article = ArticleFactory(status=ArticleStatus.DRAFT, tags=["kept"])
+    url = admin_url("article", "change", article.pk)
+    data = form_data(editor_client.get(url))
+    data["tags"] = "kept, " + "x" * 150
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "at most 100 characters" in response.content.decode()
+    response = action(
+        editor_client, "quote", "add_tags", [QuoteFactory()], step=True, apply="1", tags="y" * 150
+    )
+    assert "at most 100 characters" in response.content.decode()
+    assert list(article.tags.names()) == ["kept"]
+    assert not Tag.objects.filter(name__startswith="xxx").exists()
+
+
+def test_a_forged_merge_target_outside_the_selection_merges_nothing(editor_client):
+    a, b, outsider = (Tag.objects.create(name=n) for n in ("a", "b", "outsider"))
+    ArticleFactory(tags=[a, b])
+    response = action(
+        editor_client, "tag", "merge_tags", [a, b], step=True, target=outsider.pk, confirm="1"
+    )
+    assert response.status_code == 200
+    assert set(Tag.objects.values_list("name", flat=True)) == {"a", "b", "outsider"}
+    assert not TagOperation.objects.exists()
