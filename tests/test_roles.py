@@ -193,3 +193,11 @@ def test_restoring_a_published_version_is_refused_for_a_contributor(
     assert response.status_code == 200
     assert "only editors may do" in response.content.decode()
     assert Article.objects.get(pk=article.pk).status == "draft"
+
+
+def test_contributor_reads_a_published_article_body_as_paragraphs(contributor_client):
+    article = ArticleFactory(status=ArticleStatus.PUBLISHED, paragraphs=["First.", "<b>Second</b>"])
+    page = soup(contributor_client.get(admin_url("article", "change", article.pk)))
+    body = page.select_one(".field-body .readonly")
+    assert [p.text for p in body.select("p")] == ["First.", "<b>Second</b>"]
+    assert page.select_one("textarea") is None

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
 
 from archive import services
 from archive.admin.base import (
@@ -130,6 +131,26 @@ class ArticleAdmin(
         (None, {"fields": ["seen_version"]}),
     ]
     save_on_top = True
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: show the body as paragraphs, not as the list it is stored as.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["body" if f == "paragraphs" else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="body")
+    def body(self, obj):
+        return format_html_join("", "<p>{}</p>", ((p,) for p in obj.paragraphs or []))
 
     def get_queryset(self, request):
         return (
