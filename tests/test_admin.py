@@ -200,10 +200,13 @@ def test_tag_suggestions_need_a_login(client):
 
 def test_the_tag_field_offers_suggestions_without_a_cdn(editor_client):
     article = ArticleFactory()
+    QuoteFactory(article=article)
+    PhotoCaptionFactory(article=article)
     page = soup(editor_client.get(admin_url("article", "change", article.pk)))
-    field = page.select_one("input#id_tags")
-    assert "tag-suggest" in field["class"]
-    assert field["data-suggest-url"] == admin_url("tag", "suggest")
+    for name in ("tags", "quotes-0-tags", "captions-0-tags"):
+        field = page.select_one(f"input#id_{name}")
+        assert "tag-suggest" in field["class"]
+        assert field["data-suggest-url"] == admin_url("tag", "suggest")
     scripts = [s["src"] for s in page.select("script[src]")]
     assert any(src.endswith("archive/admin/tag-suggest.js") for src in scripts)
     assert all(src.startswith("/") for src in scripts)

@@ -36,6 +36,7 @@ class PublishedReadOnlyMixin:
 class QuoteInline(PublishedReadOnlyMixin, admin.StackedInline):
     model = Quote
     form = ArchiveAdminForm
+    formfield_overrides = ArchiveModelAdmin.formfield_overrides
     extra = 0
     fields = [
         ("position", "kind", "paragraph"),
@@ -56,6 +57,7 @@ class QuoteInline(PublishedReadOnlyMixin, admin.StackedInline):
 class CaptionInline(PublishedReadOnlyMixin, admin.StackedInline):
     model = PhotoCaption
     form = ArchiveAdminForm
+    formfield_overrides = ArchiveModelAdmin.formfield_overrides
     extra = 0
     fields = [
         ("position", "taken_on"),
