@@ -136,7 +136,7 @@ class ArchiveFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         for name in ("from", "to"):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
-        self.form.fields["q"].widget.attrs.update({"type": "search", "maxlength": MAX_Q})
+        self.form.fields["q"].widget = forms.SearchInput(attrs={"maxlength": MAX_Q})
 
     def cache_params(self) -> dict:
         """Return the cleaned filters, as a stable dict for cache keys."""

@@ -14,6 +14,8 @@ from archive.models import Place
 
 OUTLINES = Path(__file__).resolve().parent / "data" / "outlines.json"
 WIDTH, HEIGHT, MARGIN = 480, 320, 24
+WHOLE_OUTLINE_KINDS = {"country", "region", "area"}
+MIN_SPAN = 2.5  # degrees shown around a town at the least
 
 
 @dataclass
@@ -54,7 +56,9 @@ def place_map(*, place: Place) -> PlaceMap | None:
     outline_key = next((p.slug for p in [place, *ancestors] if p.slug in _outlines()), None)
     outline = _outlines().get(outline_key, [])
     coords = [(float(p.longitude), float(p.latitude)) for p in neighbours]
-    frame = outline or coords
+    # A country or region is shown whole; a town is shown among its neighbours, close enough
+    # that their labels do not pile up, with the country's outline (clipped) for bearings.
+    frame = outline if place.kind in WHOLE_OUTLINE_KINDS or not coords else _around(coords)
     lons, lats = [lon for lon, _ in frame], [lat for _, lat in frame]
     project = _projection(min(lons), max(lons), min(lats), max(lats))
     points = []
@@ -71,6 +75,14 @@ def place_map(*, place: Place) -> PlaceMap | None:
         for i, (x, y) in enumerate(project(lon, lat) for lon, lat in outline)
     )
     return PlaceMap(WIDTH, HEIGHT, f"{path} Z" if path else "", outline_key or "", points)
+
+
+def _around(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    lons, lats = [lon for lon, _ in coords], [lat for _, lat in coords]
+    mid_lon, mid_lat = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+    half_lon = max(max(lons) - min(lons), MIN_SPAN * 1.5) / 2
+    half_lat = max(max(lats) - min(lats), MIN_SPAN) / 2
+    return [(mid_lon - half_lon, mid_lat - half_lat), (mid_lon + half_lon, mid_lat + half_lat)]
 
 
 def _ancestors(place: Place) -> list[Place]:

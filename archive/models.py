@@ -549,6 +549,13 @@ class Quote(VersionedModel):
 
     natural_key.dependencies = ["archive.article", "archive.speaker"]
 
+    @property
+    def display_text(self) -> str:
+        """The quote as a reader sees it: a fragment between ellipses, without its end stop."""
+        if self.kind == QuoteKind.PARTIAL:
+            return f"…{self.text.rstrip(' .,;:')}…"
+        return self.text
+
     def clean(self):
         if self.paragraph and self.article_id:
             count = len(self.article.paragraphs or [])
