@@ -106,7 +106,11 @@ def _request_records(request) -> dict[tuple[str, int], int]:
 
 
 def _fill_relations(sender, instance, history_instance, **kwargs):
-    history_instance.relations = history_relations(instance)
+    if history_instance.history_type == "+":
+        # A row that has just been created has no links yet.
+        history_instance.relations = {name: [] for name in RELATIONS[type(instance)]}
+    else:
+        history_instance.relations = history_relations(instance)
 
 
 def _remember_record(sender, instance, history_instance, **kwargs):
