@@ -243,3 +243,21 @@ def test_the_checksum_ignores_primary_keys_and_row_order(tmp_path):
     fixture.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     call_command("load_archive", "--no-progress", str(fixture), stdout=io.StringIO())
     assert archive_checksum() == first
+
+
+@pytest.mark.django_db
+def test_a_load_that_finds_the_database_locked_says_so_and_writes_nothing(tmp_path, monkeypatch):
+    from django.core.management import CommandError
+    from django.db import OperationalError
+
+    from archive import services
+
+    def locked():
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(services, "_wait_for_other_imports", locked)
+    fixture = tmp_path / "some.json"
+    write_bulk_fixture(fixture, 2)
+    with pytest.raises(CommandError, match=r"refused the load \(database is locked\); nothing"):
+        call_command("load_archive", "--no-progress", str(fixture), stdout=io.StringIO())
+    assert not Article.objects.exists()
