@@ -25,12 +25,16 @@ def bench_scenarios() -> list[tuple[str, str]]:
     )[:2]
     article = published.order_by("-published_on", "-pk").values_list("slug", flat=True)[:50]
     places, tags, outlets, articles = list(place), list(tag), list(outlet), list(article)
+    rare_place = (
+        Place.objects.annotate(n=Count("articles")).filter(n__gte=20).order_by("n").first()
+    )
     pages = max(published.count() // 20, 1)
     deep = min(4000, pages)
     return [
         ("list, unfiltered", "/articles/"),
         ("list, three facets", f"/articles/?place={places[1]}&tag={tags[2]}&outlet={outlets[1]}"),
-        ("text search", "/articles/?q=regroup+troops"),
+        ("text search, broad", "/articles/?q=regroup+troops"),
+        ("text search, a place", f"/articles/?q={rare_place.name if rare_place else 'Izyum'}"),
         (f"deep page ({deep})", f"/articles/?page={deep}"),
         ("place page", f"/places/{places[0]}/"),
         ("article page", f"/articles/{articles[-1]}/"),
