@@ -25,9 +25,7 @@ def bench_scenarios() -> list[tuple[str, str]]:
     )[:2]
     article = published.order_by("-published_on", "-pk").values_list("slug", flat=True)[:50]
     places, tags, outlets, articles = list(place), list(tag), list(outlet), list(article)
-    rare_place = (
-        Place.objects.annotate(n=Count("articles")).filter(n__gte=20).order_by("n").first()
-    )
+    rare_place = Place.objects.annotate(n=Count("articles")).filter(n__gte=20).order_by("n").first()
     pages = max(published.count() // 20, 1)
     deep = min(4000, pages)
     return [
