@@ -97,14 +97,15 @@ class SlugListFilter(django_filters.Filter):
     field_class = SlugListField
 
 
-def place_ids_for(values: list[str]) -> QuerySet:
-    """Return a subquery of the places with these slugs, and of every place inside them."""
-    roots = Place.objects.filter(slug__in=values).values("pk")
+def place_ids_for(values: list[str]) -> list[int]:
+    """Return the ids of the places with these slugs and of every place inside them."""
     # Places nest at most a few levels (town, region, country); four covers any real hierarchy.
-    inside = Q(pk__in=roots)
+    # Resolved to a list first: one small query here keeps the planners of both databases
+    # from joining the place hierarchy into every row of a large article query.
+    inside = Q(slug__in=values)
     for depth in range(1, 5):
-        inside |= Q(**{"__".join(["parent"] * depth) + "__in": roots})
-    return Place.objects.filter(inside).values("pk")
+        inside |= Q(**{"__".join(["parent"] * depth) + "__slug__in": values})
+    return list(Place.objects.filter(inside).values_list("pk", flat=True))
 
 
 class ArchiveFilter(django_filters.FilterSet):
@@ -137,6 +138,14 @@ class ArchiveFilter(django_filters.FilterSet):
         for name in ("from", "to"):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
         self.form.fields["q"].widget = forms.SearchInput(attrs={"maxlength": MAX_Q})
+
+    def place_ids(self, values: list[str]) -> list[int]:
+        """Return the place ids a place filter covers, looked up once per request."""
+        memo = self.__dict__.setdefault("_place_ids", {})
+        key = tuple(values)
+        if key not in memo:
+            memo[key] = place_ids_for(values)
+        return memo[key]
 
     def cache_params(self) -> dict:
         """Return the cleaned filters, as a stable dict for cache keys."""
@@ -221,7 +230,7 @@ class ArticleFilter(ArchiveFilter):
 
     def filter_place(self, queryset, name, value):
         return queryset.filter(
-            pk__in=ArticlePlace.objects.filter(place__in=place_ids_for(value)).values("article_id")
+            pk__in=ArticlePlace.objects.filter(place__in=self.place_ids(value)).values("article_id")
         )
 
     def filter_tag(self, queryset, name, value):
@@ -244,7 +253,7 @@ class ArticleChildFilter(ArchiveFilter):
     tag_through: type = QuoteTag
 
     def filter_place(self, queryset, name, value):
-        places = place_ids_for(value)
+        places = self.place_ids(value)
         return queryset.filter(
             Q(place__in=places)
             | Q(article__in=ArticlePlace.objects.filter(place__in=places).values("article_id"))
