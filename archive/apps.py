@@ -10,6 +10,15 @@ def search_index_ensure(sender, using="default", **kwargs):
     search_backends.ensure(connections[using])
 
 
+def revision_triggers_ensure(sender, using="default", plan=None, **kwargs):
+    """Restore the revision triggers that a migration's table rebuild dropped (SQLite)."""
+    from archive import revision
+
+    connection = connections[using]
+    if revision.TABLE in connection.introspection.table_names():
+        revision.install(connection)
+
+
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Editorial archive"
@@ -19,4 +28,5 @@ class ArchiveConfig(AppConfig):
         from archive import history
 
         post_migrate.connect(search_index_ensure, sender=self)
+        post_migrate.connect(revision_triggers_ensure, sender=self)
         history.connect_signals()

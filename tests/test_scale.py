@@ -101,3 +101,23 @@ def test_facet_counts_are_cached_and_refreshed_by_an_edit(client):
     assert len(warm) < len(cold)
     ArticleTag.objects.filter(content_object=article).delete()
     assert tag_count() == {"casualties": "1"}
+
+
+def test_migrate_puts_back_revision_triggers_a_table_rebuild_dropped():
+    from django.core.management import call_command
+    from django.db import connection
+
+    from archive import revision
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER archive_rev_article_insert")
+        else:
+            cursor.execute("DROP TRIGGER archive_rev_article_insert ON archive_article")
+    outlet = OutletFactory()
+    before = revision.archive_revision()
+    ArticleFactory(outlet=outlet)
+    assert revision.archive_revision() == before  # the drop is real: an insert went unseen
+    call_command("migrate", verbosity=0)
+    ArticleFactory(outlet=outlet)
+    assert revision.archive_revision() > before
