@@ -43,7 +43,7 @@ class ArchiveListView(FilterView):
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
-        self.revision = archive_revision() if valid else 0
+        self.revision = getattr(request, "archive_revision", None) or archive_revision()
         days = self.cached("days", self.day_counts) if valid else []
         self.days = [(datetime.date.fromordinal(day), n) for day, n in days]
         export = request.GET.get("format")
@@ -227,7 +227,7 @@ class SubjectDetailView(DetailView):
                 "quotes": page.quotes.count(),
                 "captions": page.captions.count(),
             },
-            revision=archive_revision(),
+            revision=getattr(self.request, "archive_revision", None) or archive_revision(),
         )
 
         def latest(rows, count, date_field):
@@ -252,7 +252,10 @@ class PlaceDetailView(SubjectDetailView):
     page_selector = selectors.place_page
 
     def get_queryset(self):
-        return Place.objects.select_related("parent").prefetch_related("aliases", "children")
+        # Three levels of parents cover the map's walk up to the country without more queries.
+        return Place.objects.select_related("parent__parent__parent").prefetch_related(
+            "aliases", "children"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -121,3 +121,29 @@ def test_migrate_puts_back_revision_triggers_a_table_rebuild_dropped():
     call_command("migrate", verbosity=0)
     ArticleFactory(outlet=outlet)
     assert revision.archive_revision() > before
+
+
+def test_a_public_page_is_served_from_the_cache_until_the_next_edit(client):
+    article = ArticleFactory(headline="First headline")
+    first = client.get("/articles/")
+    assert first["X-Archive-Cache"] == "miss"
+    again = client.get("/articles/")
+    assert again["X-Archive-Cache"] == "hit"
+    assert again.content == first.content
+    assert again["X-Frame-Options"] == "DENY"  # headers still come from the middleware above
+    article.headline = "Second headline"
+    article.save()
+    fresh = client.get("/articles/")
+    assert fresh["X-Archive-Cache"] == "miss"
+    assert b"Second headline" in fresh.content
+
+
+def test_editors_errors_and_the_admin_are_never_served_from_the_page_cache(client, admin_client):
+    ArticleFactory()
+    admin_client.get("/articles/")
+    assert "X-Archive-Cache" not in admin_client.get("/articles/")
+    assert "X-Archive-Cache" not in client.get("/admin/login/")
+    client.get("/articles/no-such-article/")
+    assert client.get("/articles/no-such-article/")["X-Archive-Cache"] == "miss"
+    client.get("/articles/?from=nonsense")
+    assert client.get("/articles/?from=nonsense")["X-Archive-Cache"] == "miss"
