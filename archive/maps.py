@@ -58,7 +58,8 @@ def place_map(*, place: Place) -> PlaceMap | None:
     coords = [(float(p.longitude), float(p.latitude)) for p in neighbours]
     # A country or region is shown whole; a town is shown among its neighbours, close enough
     # that their labels do not pile up, with the country's outline (clipped) for bearings.
-    frame = outline if place.kind in WHOLE_OUTLINE_KINDS or not coords else _around(coords)
+    whole = outline and (place.kind in WHOLE_OUTLINE_KINDS or not coords)
+    frame = outline if whole else _around(coords)
     lons, lats = [lon for lon, _ in frame], [lat for _, lat in frame]
     project = _projection(min(lons), max(lons), min(lats), max(lats))
     points = []

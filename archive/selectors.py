@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from archive.filters import place_ids_for
 from archive.models import (
     Article,
     ArticleStatus,
@@ -97,12 +98,40 @@ class SubjectPage:
     articles: QuerySet[Article]
     quotes: QuerySet[Quote]
     captions: QuerySet[PhotoCaption]
+    children: list[Place] = field(default_factory=list)
+
+
+def subject_counts(*, page: SubjectPage) -> dict[str, int]:
+    """Count a subject page's articles, quotes and captions in one query."""
+    parts, params = [], []
+    for rows in (page.articles, page.quotes, page.captions):
+        try:
+            sql, part_params = rows.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a .none() section, e.g. a speaker's photos
+            parts.append("0")
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")
+        params.extend(part_params)
+    with connections[Article.objects.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        articles, quotes, captions = cursor.fetchone()
+    return {"articles": articles, "quotes": quotes, "captions": captions}
+
+
+def place_inside(*, place: Place) -> list[Place]:
+    """Return every place inside this one, at any depth, by name (one query)."""
+    inside = Q(parent=place)
+    for depth in range(2, 5):
+        inside |= Q(**{"__".join(["parent"] * depth): place})
+    return list(Place.objects.filter(inside).only("pk", "name", "slug", "parent_id"))
 
 
 def place_page(*, place: Place) -> SubjectPage:
     """Return the published articles, quotes and captions about a place or a place inside it."""
-    ids = place_ids_for([place.slug])
+    inside = place_inside(place=place)
+    ids = [place.pk, *(p.pk for p in inside)]
     return SubjectPage(
+        children=[p for p in inside if p.parent_id == place.pk],
         articles=Article.objects.published()
         .filter(pk__in=Article.places.through.objects.filter(place_id__in=ids).values("article_id"))
         .for_list(),

@@ -222,11 +222,7 @@ class SubjectDetailView(DetailView):
         counts = cached_read(
             "subject",
             {"model": name, "slug": self.object.slug},
-            lambda: {
-                "articles": page.articles.count(),
-                "quotes": page.quotes.count(),
-                "captions": page.captions.count(),
-            },
+            lambda: selectors.subject_counts(page=page),
             revision=getattr(self.request, "archive_revision", None) or archive_revision(),
         )
 
@@ -237,9 +233,15 @@ class SubjectDetailView(DetailView):
         context.update(
             subject_label=self.subject_label,
             counts=counts,
+            children=page.children,
             articles=latest(page.articles, counts["articles"], "published_on"),
-            quotes=latest(page.quotes, counts["quotes"], "article__published_on"),
-            captions=latest(page.captions, counts["captions"], "article__published_on"),
+            # Quotes and captions here show no tags, so their tags are not loaded.
+            quotes=latest(
+                page.quotes.prefetch_related(None), counts["quotes"], "article__published_on"
+            ),
+            captions=latest(
+                page.captions.prefetch_related(None), counts["captions"], "article__published_on"
+            ),
             list_query=f"{name}={self.object.slug}",
             shown=self.shown,
         )
@@ -253,9 +255,7 @@ class PlaceDetailView(SubjectDetailView):
 
     def get_queryset(self):
         # Three levels of parents cover the map's walk up to the country without more queries.
-        return Place.objects.select_related("parent__parent__parent").prefetch_related(
-            "aliases", "children"
-        )
+        return Place.objects.select_related("parent__parent__parent").prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

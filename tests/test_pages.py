@@ -113,3 +113,27 @@ def test_a_merged_tags_old_address_redirects_to_the_new_tag(client):
     assert response.status_code == 301
     assert response["Location"] == "/tags/kharkiv-counteroffensive/"
     assert client.get("/tags/never-existed/").status_code == 404
+
+
+def test_place_page_query_count_stays_within_ten_whatever_its_size(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    region = PlaceFactory(slug="region", kind="region", latitude=49, longitude=36)
+    town = PlaceFactory(parent=region, latitude=49.2, longitude=37.2)
+
+    def count(suffix):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/places/region/?n={suffix}").status_code == 200
+        return len(ctx)
+
+    article = ArticleFactory(places=[town], tags=["a"])
+    QuoteFactory(article=article, place=town, tags=["q"])
+    PhotoCaptionFactory(article=article, place=town, tags=["c"])
+    small = count(1)
+    for n in range(8):
+        other = ArticleFactory(places=[PlaceFactory(parent=region)], tags=[f"t{n}"])
+        QuoteFactory(article=other, place=town, tags=[f"q{n}"], speaker=SpeakerFactory())
+        PhotoCaptionFactory(article=other, place=town, tags=[f"c{n}"])
+    assert count(2) == small
+    assert small <= 10
