@@ -4,7 +4,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.models import Article, Outlet, Place, Quote, Speaker, Tag
+from archive.models import Article, Outlet, Quote, Speaker, Tag
+from tests.archive_io import export, flush_archive
 from tests.factories import ArticleFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,21 +199,6 @@ def test_loaddata_reads_the_seed_fixtures_too():
     call_command("loaddata", *seed_fixture_paths(), verbosity=0)
     assert Article.objects.count() == 3
     assert Quote.objects.filter(article__outlet__slug="ndtv").exists()
-
-
-def export():
-    out = io.StringIO()
-    call_command("export_archive", stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def flush_archive():
-    Article.objects.all().delete()
-    Speaker.objects.all().delete()
-    Place.objects.update(parent=None)
-    Place.objects.all().delete()
-    Outlet.objects.all().delete()
-    Tag.objects.all().delete()
 
 
 def test_export_load_export_is_byte_identical(tmp_path):

@@ -11,7 +11,6 @@ from archive.models import (
     Article,
     ArticleStatus,
     ArticleTag,
-    Outlet,
     PhotoCaption,
     Place,
     PlaceAlias,
@@ -20,23 +19,9 @@ from archive.models import (
     Tag,
 )
 from archive.search import article_search, caption_search, quote_search
+from tests.archive_io import export, flush_archive
 
 pytestmark = pytest.mark.django_db
-
-
-def export():
-    out = io.StringIO()
-    call_command("export_archive", stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def flush_archive():
-    Article.objects.all().delete()
-    Speaker.objects.all().delete()
-    Place.objects.update(parent=None)
-    Place.objects.all().delete()
-    Outlet.objects.all().delete()
-    Tag.objects.all().delete()
 
 
 def test_generate_writes_articles_with_their_quotes_captions_places_and_tags():
