@@ -23,7 +23,11 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["overview"] = selectors.archive_overview()
+        # The most-used counts span the whole archive: computed once per revision.
+        revision = getattr(self.request, "archive_revision", None) or archive_revision()
+        context["overview"] = cached_read(
+            "overview", {}, selectors.archive_overview, revision=revision
+        )
         return context
 
 
