@@ -65,6 +65,17 @@ def _grouped(rows: QuerySet, slug: str, label: str, counted: str) -> QuerySet:
     )
 
 
+def _by_article_place(rows: QuerySet) -> QuerySet:
+    # A quote or caption is about the places of its article.
+    items = rows.model.objects.filter(pk__in=rows.values("pk"))
+    return _grouped(items, "article__places__slug", "article__places__name", "pk")
+
+
+def _by_tag(through, rows: QuerySet) -> QuerySet:
+    taggings = through.objects.filter(content_object__in=rows.values("pk"))
+    return _grouped(taggings, "tag__slug", "tag__name", "content_object_id")
+
+
 ARTICLE_FACETS: dict[str, tuple[str, Counter]] = {
     "place": (
         "Places",
@@ -75,15 +86,7 @@ ARTICLE_FACETS: dict[str, tuple[str, Counter]] = {
             "pk",
         ),
     ),
-    "tag": (
-        "Tags",
-        lambda qs: _grouped(
-            ArticleTag.objects.filter(content_object__in=qs.values("pk")),
-            "tag__slug",
-            "tag__name",
-            "content_object_id",
-        ),
-    ),
+    "tag": ("Tags", lambda qs: _by_tag(ArticleTag, qs)),
     "outlet": (
         "Outlets",
         lambda qs: _grouped(qs, "outlet__slug", "outlet__name", "pk"),
@@ -101,50 +104,18 @@ ARTICLE_FACETS: dict[str, tuple[str, Counter]] = {
 
 QUOTE_FACETS: dict[str, tuple[str, Counter]] = {
     "speaker": ("Speakers", lambda qs: _grouped(qs, "speaker__slug", "speaker__name", "pk")),
-    "place": (
-        "Places",
-        lambda qs: _grouped(
-            Quote.objects.filter(pk__in=qs.values("pk")),
-            "article__places__slug",
-            "article__places__name",
-            "pk",
-        ),
-    ),
+    "place": ("Places", lambda qs: _by_article_place(qs)),
     "outlet": (
         "Outlets",
         lambda qs: _grouped(qs, "article__outlet__slug", "article__outlet__name", "pk"),
     ),
-    "tag": (
-        "Tags",
-        lambda qs: _grouped(
-            QuoteTag.objects.filter(content_object__in=qs.values("pk")),
-            "tag__slug",
-            "tag__name",
-            "content_object_id",
-        ),
-    ),
+    "tag": ("Tags", lambda qs: _by_tag(QuoteTag, qs)),
 }
 
 CAPTION_FACETS: dict[str, tuple[str, Counter]] = {
     "agency": ("Agencies", lambda qs: _grouped(qs, "agency__slug", "agency__name", "pk")),
-    "place": (
-        "Places",
-        lambda qs: _grouped(
-            PhotoCaption.objects.filter(pk__in=qs.values("pk")),
-            "article__places__slug",
-            "article__places__name",
-            "pk",
-        ),
-    ),
-    "tag": (
-        "Tags",
-        lambda qs: _grouped(
-            CaptionTag.objects.filter(content_object__in=qs.values("pk")),
-            "tag__slug",
-            "tag__name",
-            "content_object_id",
-        ),
-    ),
+    "place": ("Places", lambda qs: _by_article_place(qs)),
+    "tag": ("Tags", lambda qs: _by_tag(CaptionTag, qs)),
 }
 
 FACETS_FOR = {Article: ARTICLE_FACETS, Quote: QUOTE_FACETS, PhotoCaption: CAPTION_FACETS}
