@@ -31,6 +31,16 @@ def count_of(model: type[models.Model], fk: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
+def count_column(attr: str, description: str):
+    """Return a changelist column that shows, and sorts by, an annotated count."""
+
+    @admin.display(description=description, ordering=attr)
+    def column(self, obj):
+        return getattr(obj, attr)
+
+    return column
+
+
 def tag_links(obj) -> str:
     """Render an object's prefetched tags as links to the tag's admin filter."""
     tags = sorted(obj.tags.all(), key=lambda t: t.name.casefold())

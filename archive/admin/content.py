@@ -9,6 +9,7 @@ from archive.admin.base import (
     ArchiveModelAdmin,
     TaggedAdminMixin,
     TagListFilter,
+    count_column,
     count_of,
     tag_links,
 )
@@ -167,13 +168,8 @@ class ArticleAdmin(
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published else None
 
-    @admin.display(description="quotes", ordering="quote_count")
-    def quote_count(self, obj):
-        return obj.quote_count
-
-    @admin.display(description="captions", ordering="caption_count")
-    def caption_count(self, obj):
-        return obj.caption_count
+    quote_count = count_column("quote_count", "quotes")
+    caption_count = count_column("caption_count", "captions")
 
     def has_publish_permission(self, request):
         return is_editor(request.user)

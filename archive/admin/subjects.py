@@ -3,7 +3,13 @@
 from django.contrib import admin
 from django.db import models
 
-from archive.admin.base import ArchiveModelAdmin, TaggedAdminMixin, TagListFilter, count_of
+from archive.admin.base import (
+    ArchiveModelAdmin,
+    TaggedAdminMixin,
+    TagListFilter,
+    count_column,
+    count_of,
+)
 from archive.admin.content import TaggedPrefetchMixin
 from archive.models import (
     Article,
@@ -77,17 +83,10 @@ class PlaceAdmin(AliasListMixin, TaggedPrefetchMixin, TaggedAdminMixin, ArchiveM
             return "—"
         return f"{obj.latitude:.4f}, {obj.longitude:.4f}"
 
-    @admin.display(description="articles", ordering="article_count")
-    def article_count(self, obj):
-        return obj.article_count
+    article_count = count_column("article_count", "articles")
+    quote_count = count_column("quote_count", "quotes")
 
-    @admin.display(description="quotes", ordering="quote_count")
-    def quote_count(self, obj):
-        return obj.quote_count
-
-    @admin.display(description="captions", ordering="caption_count")
-    def caption_count(self, obj):
-        return obj.caption_count
+    caption_count = count_column("caption_count", "captions")
 
 
 @admin.register(Speaker)
@@ -104,9 +103,7 @@ class SpeakerAdmin(AliasListMixin, TaggedPrefetchMixin, TaggedAdminMixin, Archiv
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(quote_count=count_of(Quote, "speaker"))
 
-    @admin.display(description="quotes", ordering="quote_count")
-    def quote_count(self, obj):
-        return obj.quote_count
+    quote_count = count_column("quote_count", "quotes")
 
 
 @admin.register(Outlet)
@@ -128,10 +125,5 @@ class OutletAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="articles", ordering="article_count")
-    def article_count(self, obj):
-        return obj.article_count
-
-    @admin.display(description="photos credited", ordering="caption_count")
-    def caption_count(self, obj):
-        return obj.caption_count
+    article_count = count_column("article_count", "articles")
+    caption_count = count_column("caption_count", "photos credited")

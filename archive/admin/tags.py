@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils.html import format_html
 
 from archive import tagging
+from archive.admin.base import count_column
 from archive.admin.forms import TagMergeForm
 from archive.models import Tag, TagOperation, TagRedirect
 
@@ -46,29 +47,14 @@ class TagAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.display(description="articles", ordering="articles_count")
-    def articles_uses(self, obj):
-        return obj.articles_count
+    articles_uses = count_column("articles_count", "articles")
+    quotes_uses = count_column("quotes_count", "quotes")
 
-    @admin.display(description="quotes", ordering="quotes_count")
-    def quotes_uses(self, obj):
-        return obj.quotes_count
+    captions_uses = count_column("captions_count", "captions")
+    places_uses = count_column("places_count", "places")
 
-    @admin.display(description="captions", ordering="captions_count")
-    def captions_uses(self, obj):
-        return obj.captions_count
-
-    @admin.display(description="places", ordering="places_count")
-    def places_uses(self, obj):
-        return obj.places_count
-
-    @admin.display(description="speakers", ordering="speakers_count")
-    def speakers_uses(self, obj):
-        return obj.speakers_count
-
-    @admin.display(description="total", ordering="total_count")
-    def total(self, obj):
-        return obj.total_count
+    speakers_uses = count_column("speakers_count", "speakers")
+    total = count_column("total_count", "total")
 
     @admin.display(description="public page")
     def public_link(self, obj):
