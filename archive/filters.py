@@ -11,7 +11,7 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from archive import search
 from archive.models import (
@@ -24,6 +24,7 @@ from archive.models import (
     Quote,
     QuoteTag,
     Speaker,
+    Tag,
 )
 
 SLUG_RE = re.compile(r"^[-\w]{1,100}$")
@@ -132,6 +133,8 @@ class ArchiveFilter(django_filters.FilterSet):
 
     date_field = "article__published_on"
     facet_names: tuple[str, ...] = ()
+    # Set only while walk_queryset builds its rows.
+    walk_dates = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +149,40 @@ class ArchiveFilter(django_filters.FilterSet):
         if key not in memo:
             memo[key] = place_ids_for(values)
         return memo[key]
+
+    def ids(self, model, values: list[str]) -> list[int]:
+        """Return the ids of the rows with these slugs, looked up once per request.
+
+        Literal ids, rather than a join on slug, let both planners estimate how many rows a
+        filter keeps, and so choose between the date index and the filter's own index.
+        """
+        memo = self.__dict__.setdefault("_ids", {})
+        key = (model, tuple(values))
+        if key not in memo:
+            memo[key] = list(model.objects.filter(slug__in=values).values_list("pk", flat=True))
+        return memo[key]
+
+    def linked(self, queryset: QuerySet, links: QuerySet, column: str) -> QuerySet:
+        """Keep the rows of queryset that some row of links points at through column."""
+        if self.walk_dates:
+            return queryset.filter(Exists(links.filter(**{column: OuterRef("pk")})))
+        return queryset.filter(pk__in=links.values(column))
+
+    def walk_queryset(self) -> QuerySet | None:
+        """Return the same rows, sorted the same way, for walking the date index.
+
+        Each row met on the date index is checked against the filters (EXISTS), so a page
+        costs as many rows as the archive holds across that page's days, however large each
+        filter's own set is. The paginator picks this form when those days hold few rows.
+        Counts and facets always use the lookup form. None when the list is not date-ordered.
+        """
+        if not self.is_valid() or self.ordering_kind() == "relevance":
+            return None
+        self.walk_dates = True
+        try:
+            return self.filter_queryset(self.queryset.all())
+        finally:
+            self.walk_dates = False
 
     def cache_params(self) -> dict:
         """Return the cleaned filters, as a stable dict for cache keys."""
@@ -229,22 +266,19 @@ class ArticleFilter(ArchiveFilter):
         return search.article_search(queryset, text)
 
     def filter_place(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=ArticlePlace.objects.filter(place__in=self.place_ids(value)).values("article_id")
-        )
+        links = ArticlePlace.objects.filter(place_id__in=self.place_ids(value))
+        return self.linked(queryset, links, "article_id")
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=ArticleTag.objects.filter(tag__slug__in=value).values("content_object_id")
-        )
+        links = ArticleTag.objects.filter(tag_id__in=self.ids(Tag, value))
+        return self.linked(queryset, links, "content_object_id")
 
     def filter_outlet(self, queryset, name, value):
-        return queryset.filter(outlet__in=Outlet.objects.filter(slug__in=value).values("pk"))
+        return queryset.filter(outlet_id__in=self.ids(Outlet, value))
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Quote.objects.filter(speaker__slug__in=value).values("article_id")
-        )
+        links = Quote.objects.filter(speaker_id__in=self.ids(Speaker, value))
+        return self.linked(queryset, links, "article_id")
 
 
 class ArticleChildFilter(ArchiveFilter):
@@ -260,7 +294,7 @@ class ArticleChildFilter(ArchiveFilter):
         )
 
     def filter_tag(self, queryset, name, value):
-        tagged = self.tag_through.objects.filter(tag__slug__in=value)
+        tagged = self.tag_through.objects.filter(tag_id__in=self.ids(Tag, value))
         return queryset.filter(pk__in=tagged.values("content_object_id"))
 
 
@@ -282,10 +316,10 @@ class QuoteFilter(ArticleChildFilter):
         return search.quote_search(queryset, text)
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.filter(speaker__in=Speaker.objects.filter(slug__in=value).values("pk"))
+        return queryset.filter(speaker_id__in=self.ids(Speaker, value))
 
     def filter_outlet(self, queryset, name, value):
-        return queryset.filter(article__outlet__slug__in=value)
+        return queryset.filter(article__outlet_id__in=self.ids(Outlet, value))
 
 
 class PhotoCaptionFilter(ArticleChildFilter):
@@ -308,7 +342,7 @@ class PhotoCaptionFilter(ArticleChildFilter):
         return search.caption_search(queryset, text)
 
     def filter_agency(self, queryset, name, value):
-        agencies = Outlet.objects.filter(slug__in=value).values("pk")
+        agencies = self.ids(Outlet, value)
         return queryset.filter(Q(agency__in=agencies) | Q(distributor__in=agencies))
 
     def filter_photographer(self, queryset, name, value):

@@ -34,9 +34,11 @@ class HomeView(TemplateView):
 class ArchiveListView(FilterView):
     """A filterable, faceted list that can also be had as JSON or CSV."""
 
-    paginate_by = settings.ARCHIVE_PAGE_SIZE
     noun = "results"
     title = ""
+
+    def get_paginate_by(self, queryset):
+        return settings.ARCHIVE_PAGE_SIZE
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -75,16 +77,37 @@ class ArchiveListView(FilterView):
         days = facets.day_counts(rows=self.object_list, date_field=self.filterset.date_field)
         return [(day.toordinal(), n) for day, n in days]
 
+    def archive_days(self) -> list[tuple[datetime.date, int]]:
+        """Return the per-day counts of the whole published list (shared with its own page)."""
+        params = {"model": self.filterset._meta.model._meta.label_lower}
+        base = self.get_queryset()
+
+        def compute():
+            days = facets.day_counts(rows=base, date_field=self.filterset.date_field)
+            return [(day.toordinal(), n) for day, n in days]
+
+        days = cached_read("days", params, compute, revision=self.revision)
+        return [(datetime.date.fromordinal(day), n) for day, n in days]
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         kind = self.filterset.ordering_kind() if self.filterset.is_valid() else "newest"
         if kind == "relevance":
             return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
+        walk_rows = self.filterset.walk_queryset()
+        if walk_rows is not None and self.filterset.cache_params() != {
+            "model": self.filterset._meta.model._meta.label_lower
+        }:
+            archive_days = self.archive_days()
+        else:
+            walk_rows, archive_days = None, None
         return SeekPaginator(
             queryset,
             per_page,
             day_counts=self.days,
             date_field=self.filterset.date_field,
             newest_first=kind == "newest",
+            walk_rows=walk_rows,
+            archive_days=archive_days,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
         )

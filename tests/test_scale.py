@@ -1,6 +1,7 @@
 """Deep pages, cached counts and the revision that keeps them fresh."""
 
 import datetime
+import re
 
 import pytest
 
@@ -147,3 +148,147 @@ def test_editors_errors_and_the_admin_are_never_served_from_the_page_cache(clien
     assert client.get("/articles/no-such-article/")["X-Archive-Cache"] == "miss"
     client.get("/articles/?from=nonsense")
     assert client.get("/articles/?from=nonsense")["X-Archive-Cache"] == "miss"
+
+
+@pytest.fixture
+def generated(settings):
+    from archive.generate import archive_generate
+
+    settings.ARCHIVE_PAGE_SIZE = 5
+    archive_generate(articles=300, seed=5, batch=100)
+
+
+def _popular(through, column):
+    from django.db.models import Count
+
+    return (
+        through.objects.values(column)
+        .annotate(n=Count("pk"))
+        .order_by("-n", column)
+        .values_list(column, flat=True)[0]
+    )
+
+
+def _all_pages(client, query):
+    from django.core.cache import cache
+
+    cache.clear()  # the page cache would otherwise answer the second pass
+    seen, page = [], 1
+    while True:
+        response = client.get(f"/articles/?{query}&page={page}")
+        if response.status_code == 404:
+            return seen
+        assert response.status_code == 200
+        seen += slugs(response)
+        page += 1
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_walking_the_date_index_and_looking_up_give_the_same_pages(client, generated, sort):
+    from django.db.models import Exists, OuterRef
+
+    from archive import pagination
+    from archive.models import Outlet, Place, Quote, Speaker
+
+    ArticlePlace = Article.places.through
+    place = Place.objects.get(pk=_popular(ArticlePlace, "place_id"))
+    tag = Tag.objects.get(pk=_popular(ArticleTag, "tag_id"))
+    outlet = Outlet.objects.get(pk=_popular(Article, "outlet_id"))
+    speaker = Speaker.objects.get(pk=_popular(Quote, "speaker_id"))
+    queries = [
+        f"place={place.slug}",
+        f"place={place.slug}&tag={tag.slug}",
+        f"place={place.slug}&tag={tag.slug}&outlet={outlet.slug}",
+        f"speaker={speaker.slug}&outlet={outlet.slug}",
+        f"tag={tag.slug}&from=2021-01-01",
+    ]
+    published = Article.objects.published().order_by(
+        *(("-published_on", "-pk") if sort == "newest" else ("published_on", "pk"))
+    )
+    expected = {
+        queries[0]: published.filter(
+            Exists(ArticlePlace.objects.filter(article=OuterRef("pk"), place=place))
+        ),
+        queries[1]: published.filter(
+            Exists(ArticlePlace.objects.filter(article=OuterRef("pk"), place=place)),
+            Exists(ArticleTag.objects.filter(content_object=OuterRef("pk"), tag=tag)),
+        ),
+        queries[2]: published.filter(
+            Exists(ArticlePlace.objects.filter(article=OuterRef("pk"), place=place)),
+            Exists(ArticleTag.objects.filter(content_object=OuterRef("pk"), tag=tag)),
+            outlet=outlet,
+        ),
+        queries[3]: published.filter(
+            Exists(Quote.objects.filter(article=OuterRef("pk"), speaker=speaker)), outlet=outlet
+        ),
+        queries[4]: published.filter(
+            Exists(ArticleTag.objects.filter(content_object=OuterRef("pk"), tag=tag)),
+            published_on__gte=datetime.date(2021, 1, 1),
+        ),
+    }
+    original = pagination.WALK_BUDGET
+    try:
+        for query in queries:
+            want = list(expected[query].values_list("slug", flat=True))
+            assert len(want) > 10, query  # several pages, so pages are cut mid-list
+            pagination.WALK_BUDGET = 0  # every page looks its rows up
+            looked_up = _all_pages(client, f"{query}&sort={sort}")
+            pagination.WALK_BUDGET = 10**9  # every page walks the date index
+            walked = _all_pages(client, f"{query}&sort={sort}")
+            assert looked_up == want, query
+            assert walked == want, query
+    finally:
+        pagination.WALK_BUDGET = original
+
+
+def test_a_page_walks_the_date_index_only_when_its_days_hold_few_articles(client, generated):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive import pagination
+
+    tag = Tag.objects.get(pk=_popular(ArticleTag, "tag_id"))
+
+    def page_sql():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/articles/?tag={tag.slug}&page=2").status_code == 200
+        (sql,) = [q["sql"] for q in ctx.captured_queries if re.search(r"LIMIT 5\b", q["sql"])]
+        return sql
+
+    original = pagination.WALK_BUDGET
+    try:
+        pagination.WALK_BUDGET = 0
+        assert "EXISTS" not in page_sql()
+        pagination.WALK_BUDGET = 300  # the whole archive: any page's days hold fewer
+        assert "EXISTS" in page_sql()
+    finally:
+        pagination.WALK_BUDGET = original
+
+
+def test_walk_cost_counts_the_archive_s_articles_across_the_page_s_days():
+    from archive.pagination import SeekPaginator
+
+    day = datetime.date(2022, 9, 1)
+    archive_days = [(day + datetime.timedelta(days=i), 10 * (i + 1)) for i in range(5)]
+    paginator = SeekPaginator(
+        Article.objects.none(),
+        20,
+        day_counts=[],
+        date_field="published_on",
+        newest_first=True,
+        archive_days=archive_days,
+    )
+    assert paginator.walk_cost(day, day) == 10
+    assert (
+        paginator.walk_cost(day + datetime.timedelta(days=1), day + datetime.timedelta(days=3))
+        == 90
+    )
+    assert (
+        paginator.walk_cost(day - datetime.timedelta(days=9), day + datetime.timedelta(days=9))
+        == 150
+    )
+    assert (
+        paginator.walk_cost(day + datetime.timedelta(days=6), day + datetime.timedelta(days=9)) == 0
+    )
