@@ -212,6 +212,13 @@ class ArchiveFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return self.text_search(queryset, value)
 
+    def search_terms(self, text: str) -> list[search.Term]:
+        """Return the words and spellings text searches for, worked out once per request."""
+        memo = self.__dict__.setdefault("_terms", {})
+        if text not in memo:
+            memo[text] = search.parse_terms(text)
+        return memo[text]
+
     def text_search(self, queryset, text):
         raise NotImplementedError
 
@@ -263,7 +270,7 @@ class ArticleFilter(ArchiveFilter):
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
-        return search.article_search(queryset, text)
+        return search.article_search(queryset, text, terms=self.search_terms(text))
 
     def filter_place(self, queryset, name, value):
         links = ArticlePlace.objects.filter(place_id__in=self.place_ids(value))
@@ -313,7 +320,7 @@ class QuoteFilter(ArticleChildFilter):
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
-        return search.quote_search(queryset, text)
+        return search.quote_search(queryset, text, terms=self.search_terms(text))
 
     def filter_speaker(self, queryset, name, value):
         return queryset.filter(speaker_id__in=self.ids(Speaker, value))
@@ -339,7 +346,7 @@ class PhotoCaptionFilter(ArticleChildFilter):
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
-        return search.caption_search(queryset, text)
+        return search.caption_search(queryset, text, terms=self.search_terms(text))
 
     def filter_agency(self, queryset, name, value):
         agencies = self.ids(Outlet, value)

@@ -81,3 +81,48 @@ class SeekPaginator(Paginator):
         start = bisect.bisect_left(days, oldest)
         end = bisect.bisect_right(days, newest)
         return sum(n for _, n in self.archive_days[start:end])
+
+
+# How many of a search's best matches are ranked once per query and revision and kept: 100
+# pages of 20. Readers rarely go further; pages beyond are ranked afresh.
+RANKED_MAX = 2_000
+
+
+class RankedPaginator(Paginator):
+    """Pages of a best-match list, cut from its ranked ids instead of ranking every request.
+
+    Ranking means scoring every match, which for a word in most of the archive is most of the
+    archive; the order only changes when the archive does, so it is computed once per query
+    and revision (see ArchiveListView) and each page fetches just its own rows by id.
+    """
+
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        count: int,
+        ranked_ids: list[int],
+        fetch: QuerySet,
+        **kwargs,
+    ):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+        self.ranked_ids = ranked_ids
+        self.fetch = fetch
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        if top > len(self.ranked_ids):
+            return self._get_page(self.object_list[bottom:top], number, self)
+        ids = self.ranked_ids[bottom:top]
+        rows = {row.pk: row for row in self.fetch.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -196,9 +196,15 @@ class SearchSQL(Expression):
 
 
 def _filter_and_rank(
-    queryset: QuerySet, text: str, *, sqlite_table: str, sqlite_weights: str, pg_column: str
+    queryset: QuerySet,
+    text: str,
+    *,
+    sqlite_table: str,
+    sqlite_weights: str,
+    pg_column: str,
+    terms: list[Term] | None = None,
 ) -> QuerySet:
-    terms = parse_terms(text)
+    terms = parse_terms(text) if terms is None else terms
     if not terms:
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
     if connections[queryset.db].vendor == "sqlite":
@@ -238,7 +244,9 @@ def _filter_and_rank(
     return queryset.filter(found).annotate(search_rank=rank)
 
 
-def article_search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
+def article_search(
+    queryset: QuerySet[Article], text: str, *, terms: list[Term] | None = None
+) -> QuerySet[Article]:
     """Return the articles whose headline, standfirst, body, quotes or captions match text."""
     return _filter_and_rank(
         queryset,
@@ -246,20 +254,35 @@ def article_search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
         sqlite_table="archive_search_article",
         sqlite_weights=f", {backends.SQLITE_WEIGHTS}",
         pg_column="",
+        terms=terms,
     )
 
 
-def quote_search(queryset: QuerySet[Quote], text: str) -> QuerySet[Quote]:
+def quote_search(
+    queryset: QuerySet[Quote], text: str, *, terms: list[Term] | None = None
+) -> QuerySet[Quote]:
     """Return the quotes whose words match text, ranked by how well."""
     return _filter_and_rank(
-        queryset, text, sqlite_table="archive_search_quote", sqlite_weights="", pg_column="text"
+        queryset,
+        text,
+        sqlite_table="archive_search_quote",
+        sqlite_weights="",
+        pg_column="text",
+        terms=terms,
     )
 
 
-def caption_search(queryset: QuerySet[PhotoCaption], text: str) -> QuerySet[PhotoCaption]:
+def caption_search(
+    queryset: QuerySet[PhotoCaption], text: str, *, terms: list[Term] | None = None
+) -> QuerySet[PhotoCaption]:
     """Return the photo captions whose words match text, ranked by how well."""
     return _filter_and_rank(
-        queryset, text, sqlite_table="archive_search_caption", sqlite_weights="", pg_column="text"
+        queryset,
+        text,
+        sqlite_table="archive_search_caption",
+        sqlite_weights="",
+        pg_column="text",
+        terms=terms,
     )
 
 
@@ -329,9 +352,11 @@ def _pg_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Segment
     return {pk: _segments(headline) for pk, headline in cursor.fetchall() if headline}
 
 
-def search_snippets(articles: list[Article], text: str) -> dict[int, Segments]:
+def search_snippets(
+    articles: list[Article], text: str, *, terms: list[Term] | None = None
+) -> dict[int, Segments]:
     """Return, per article id, a short extract of each article with the matched words marked."""
-    terms = parse_terms(text)
+    terms = parse_terms(text) if terms is None else terms
     ids = [article.pk for article in articles]
     found: dict[int, Segments] = {}
     if terms and ids:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from archive.models import (
     Article,
@@ -119,70 +119,120 @@ def subject_counts(*, page: SubjectPage) -> dict[str, int]:
 
 
 def place_inside(*, place: Place) -> list[Place]:
-    """Return every place inside this one, at any depth, by name (one query)."""
-    inside = Q(parent=place)
-    for depth in range(2, 5):
-        inside |= Q(**{"__".join(["parent"] * depth): place})
-    return list(Place.objects.filter(inside).only("pk", "name", "slug", "parent_id"))
+    """Return every place inside this one, at any depth, by name (one query per place object)."""
+    if "_inside" not in place.__dict__:
+        inside = Q(parent=place)
+        for depth in range(2, 5):
+            inside |= Q(**{"__".join(["parent"] * depth): place})
+        rows = Place.objects.filter(inside).only("pk", "name", "slug", "parent_id")
+        place.__dict__["_inside"] = list(rows)
+    return place.__dict__["_inside"]
 
 
-def place_page(*, place: Place) -> SubjectPage:
+# From this many rows on, a subject page's latest rows are found by walking the date index and
+# checking each row, which reads about 20 × archive / count rows; below it, the subject's rows
+# are looked up by their own index and sorted, which reads about count rows.
+WALK_MIN = 2000
+
+Sections = frozenset[str]
+
+
+def walked_sections(counts: dict[str, int]) -> Sections:
+    """Return the sections of a subject page with enough rows to walk the date index."""
+    return frozenset(name for name, count in counts.items() if count >= WALK_MIN)
+
+
+def _unindexed(field: str):
+    # The same value, but not one any index serves: the planner then reads rows in date order
+    # and checks this column on each, instead of reading every matching row and sorting them.
+    return F(field) + 0
+
+
+def _by_column(rows: QuerySet, walk: bool, **lookups) -> QuerySet:
+    """Filter rows on their own columns, e.g. place_id__in=[…], in the form that suits walk."""
+    if not walk:
+        return rows.filter(**lookups)
+    aliases, filters = {}, {}
+    for lookup, value in lookups.items():
+        field, _, op = lookup.partition("__")
+        aliases[f"{field}_walk"] = _unindexed(field)
+        filters[f"{field}_walk__{op}" if op else f"{field}_walk"] = value
+    return rows.alias(**aliases).filter(**filters)
+
+
+def _linked(rows: QuerySet, walk: bool, links: QuerySet, column: str) -> QuerySet:
+    """Keep the rows some link points at through column (EXISTS when walking, IN when not)."""
+    if walk:
+        return rows.filter(Exists(links.filter(**{column: OuterRef("pk")})))
+    return rows.filter(pk__in=links.values(column))
+
+
+def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
     """Return the published articles, quotes and captions about a place or a place inside it."""
     inside = place_inside(place=place)
     ids = [place.pk, *(p.pk for p in inside)]
+    links = Article.places.through.objects.filter(place_id__in=ids)
     return SubjectPage(
         children=[p for p in inside if p.parent_id == place.pk],
-        articles=Article.objects.published()
-        .filter(pk__in=Article.places.through.objects.filter(place_id__in=ids).values("article_id"))
-        .for_list(),
-        quotes=Quote.objects.published().filter(place_id__in=ids).for_list(),
-        captions=PhotoCaption.objects.published().filter(place_id__in=ids).for_list(),
+        articles=_linked(
+            Article.objects.published(), "articles" in walk, links, "article_id"
+        ).for_list(),
+        quotes=_by_column(Quote.objects.published(), "quotes" in walk, place_id__in=ids).for_list(),
+        captions=_by_column(
+            PhotoCaption.objects.published(), "captions" in walk, place_id__in=ids
+        ).for_list(),
     )
 
 
-def speaker_page(*, speaker: Speaker) -> SubjectPage:
+def speaker_page(*, speaker: Speaker, walk: Sections = frozenset()) -> SubjectPage:
     """Return a speaker's published quotes and the articles that carry them."""
+    links = Quote.objects.filter(speaker_id=speaker.pk)
     return SubjectPage(
-        articles=Article.objects.published()
-        .filter(pk__in=Quote.objects.filter(speaker=speaker).values("article_id"))
-        .for_list(),
-        quotes=Quote.objects.published().filter(speaker=speaker).for_list(),
+        articles=_linked(
+            Article.objects.published(), "articles" in walk, links, "article_id"
+        ).for_list(),
+        quotes=_by_column(
+            Quote.objects.published(), "quotes" in walk, speaker_id=speaker.pk
+        ).for_list(),
         captions=PhotoCaption.objects.none(),
     )
 
 
-def tag_page(*, tag: Tag) -> SubjectPage:
+def tag_page(*, tag: Tag, walk: Sections = frozenset()) -> SubjectPage:
     """Return the published articles, quotes and captions that carry a tag."""
+
+    def tagged(model, through, section):
+        links = through.objects.filter(tag_id=tag.pk)
+        return _linked(model.objects.published(), section in walk, links, "content_object_id")
+
     return SubjectPage(
-        articles=Article.objects.published()
-        .filter(pk__in=ArticleTag.objects.filter(tag=tag).values("content_object_id"))
-        .for_list(),
-        quotes=Quote.objects.published()
-        .filter(pk__in=QuoteTag.objects.filter(tag=tag).values("content_object_id"))
-        .for_list(),
-        captions=PhotoCaption.objects.published()
-        .filter(pk__in=CaptionTag.objects.filter(tag=tag).values("content_object_id"))
-        .for_list(),
+        articles=tagged(Article, ArticleTag, "articles").for_list(),
+        quotes=tagged(Quote, QuoteTag, "quotes").for_list(),
+        captions=tagged(PhotoCaption, CaptionTag, "captions").for_list(),
     )
 
 
-def outlet_page(*, outlet: Outlet) -> SubjectPage:
+def outlet_page(*, outlet: Outlet, walk: Sections = frozenset()) -> SubjectPage:
     """Return an outlet's published articles, those that cite it, and the photos it credits."""
+    cited = Article.cited_outlets.through.objects.filter(outlet_id=outlet.pk)
+    articles = Article.objects.published()
+    captions = PhotoCaption.objects.published()
+    if "articles" in walk:
+        own = Q(outlet_walk=outlet.pk)
+        articles = articles.alias(outlet_walk=_unindexed("outlet_id"))
+        cites = Q(Exists(cited.filter(article_id=OuterRef("pk"))))
+    else:
+        own, cites = Q(outlet_id=outlet.pk), Q(pk__in=cited.values("article_id"))
+    if "captions" in walk:
+        captions = captions.alias(
+            agency_walk=_unindexed("agency_id"), distributor_walk=_unindexed("distributor_id")
+        ).filter(Q(agency_walk=outlet.pk) | Q(distributor_walk=outlet.pk))
+    else:
+        captions = captions.filter(Q(agency_id=outlet.pk) | Q(distributor_id=outlet.pk))
     return SubjectPage(
-        articles=Article.objects.published()
-        .filter(
-            Q(outlet=outlet)
-            | Q(
-                pk__in=Article.cited_outlets.through.objects.filter(outlet=outlet).values(
-                    "article_id"
-                )
-            )
-        )
-        .for_list(),
+        articles=articles.filter(own | cites).for_list(),
         quotes=Quote.objects.none(),
-        captions=PhotoCaption.objects.published()
-        .filter(Q(agency=outlet) | Q(distributor=outlet))
-        .for_list(),
+        captions=captions.for_list(),
     )
 
 

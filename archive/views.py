@@ -8,11 +8,11 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from archive import exports, facets, maps, search, selectors, tagging
+from archive import exports, facets, maps, pagination, search, selectors, tagging
 from archive.caching import cached_read
 from archive.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
-from archive.pagination import SeekPaginator
+from archive.pagination import RankedPaginator, SeekPaginator
 from archive.revision import archive_revision
 
 EXPORT_FORMATS = ("json", "csv")
@@ -92,7 +92,18 @@ class ArchiveListView(FilterView):
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         kind = self.filterset.ordering_kind() if self.filterset.is_valid() else "newest"
         if kind == "relevance":
-            return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
+            return RankedPaginator(
+                queryset,
+                per_page,
+                count=sum(n for _, n in self.days),
+                ranked_ids=self.cached(
+                    "ranked",
+                    lambda: list(queryset.values_list("pk", flat=True)[: pagination.RANKED_MAX]),
+                ),
+                fetch=self.get_queryset(),
+                orphans=orphans,
+                allow_empty_first_page=allow_empty_first_page,
+            )
         walk_rows = self.filterset.walk_queryset()
         if walk_rows is not None and self.filterset.cache_params() != {
             "model": self.filterset._meta.model._meta.label_lower
@@ -189,7 +200,10 @@ class ArticleListView(ArchiveListView):
         context = super().get_context_data(**kwargs)
         text = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""
         rows = list(context["object_list"])
-        snippets = search.search_snippets(rows, text) if text and rows else {}
+        snippets = {}
+        if text and rows:
+            terms = self.filterset.search_terms(text)
+            snippets = search.search_snippets(rows, text, terms=terms)
         context["rows"] = [(article, snippets.get(article.pk)) for article in rows]
         return context
 
@@ -252,6 +266,10 @@ class SubjectDetailView(DetailView):
             lambda: selectors.subject_counts(page=page),
             revision=getattr(self.request, "archive_revision", None) or archive_revision(),
         )
+
+        walk = selectors.walked_sections(counts)
+        if walk:
+            page = selector(**{name: self.object}, walk=walk)
 
         def latest(rows, count, date_field):
             # No query at all for a section the counts already say is empty.

@@ -292,3 +292,47 @@ def test_walk_cost_counts_the_archive_s_articles_across_the_page_s_days():
     assert (
         paginator.walk_cost(day + datetime.timedelta(days=6), day + datetime.timedelta(days=9)) == 0
     )
+
+
+def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids(client, generated):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive import pagination
+    from archive.search import article_search
+
+    ranked = article_search(Article.objects.published(), "troops regroup").order_by(
+        "-search_rank", "-published_on", "-pk"
+    )
+    want = list(ranked.values_list("slug", flat=True))
+    assert len(want) > 20
+    original = pagination.RANKED_MAX
+    try:
+        pagination.RANKED_MAX = 12  # pages 1-2 come from the kept ids, page 3 on are ranked afresh
+        seen = _all_pages(client, "q=troops+regroup")
+        ranked_afresh = []
+        for page in (2, 3):
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(f"/articles/?q=troops+regroup&page={page}&fresh=1")
+            rows_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"]]
+            ranked_afresh.append(any("search" in sql for sql in rows_sql))
+    finally:
+        pagination.RANKED_MAX = original
+    assert seen == want
+    assert ranked_afresh == [False, True]
+
+
+def test_best_match_order_follows_an_edit_at_once(client, generated):
+    from archive.search import article_search
+
+    first = slugs(client.get("/articles/?q=troops+regroup"))
+    assert first
+    # The last-ranked match gets both words in its headline many times over: it moves up.
+    last = (
+        article_search(Article.objects.published(), "troops regroup")
+        .order_by("search_rank", "published_on", "pk")
+        .first()
+    )
+    assert last.slug not in first
+    Article.objects.filter(pk=last.pk).update(headline="Troops regroup: troops regroup, regroup")
+    assert slugs(client.get("/articles/?q=troops+regroup"))[0] == last.slug
