@@ -336,3 +336,42 @@ def test_best_match_order_follows_an_edit_at_once(client, generated):
     assert last.slug not in first
     Article.objects.filter(pk=last.pk).update(headline="Troops regroup: troops regroup, regroup")
     assert slugs(client.get("/articles/?q=troops+regroup"))[0] == last.slug
+
+
+def test_subject_pages_are_the_same_whether_they_walk_the_date_index_or_not(client, generated):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive import selectors
+    from archive.models import Outlet, PhotoCaption, Place, Quote, Speaker
+
+    subjects = [
+        Place.objects.get(pk=_popular(Article.places.through, "place_id")),
+        Speaker.objects.get(pk=_popular(Quote, "speaker_id")),
+        Tag.objects.get(pk=_popular(ArticleTag, "tag_id")),
+        Outlet.objects.get(pk=_popular(Article, "outlet_id")),
+        Outlet.objects.get(pk=_popular(PhotoCaption, "agency_id")),
+    ]
+
+    def render(subject):
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(subject.get_absolute_url())
+        assert response.status_code == 200
+        walked = any("EXISTS" in q["sql"] or " + 0" in q["sql"] for q in ctx.captured_queries)
+        return response.content.decode(), walked
+
+    original = selectors.WALK_MIN
+    try:
+        for subject in subjects:
+            selectors.WALK_MIN = 10**9
+            looked_up, walked = render(subject)
+            assert not walked
+            selectors.WALK_MIN = 1
+            walking, walked = render(subject)
+            assert walked, subject
+            assert walking == looked_up, subject
+            assert "article-row" in walking or "quote" in walking
+    finally:
+        selectors.WALK_MIN = original
