@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from archive import search
+from archive.caching import cached_read
 from archive.models import (
     Article,
     ArticleTag,
@@ -135,6 +136,8 @@ class ArchiveFilter(django_filters.FilterSet):
     facet_names: tuple[str, ...] = ()
     # Set only while walk_queryset builds its rows.
     walk_dates = False
+    # The archive's revision, when the caller knows it: keys what this filterset caches.
+    revision: int | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -213,10 +216,22 @@ class ArchiveFilter(django_filters.FilterSet):
         return self.text_search(queryset, value)
 
     def search_terms(self, text: str) -> list[search.Term]:
-        """Return the words and spellings text searches for, worked out once per request."""
+        """Return the words and spellings text searches for, worked out once per request.
+
+        With the archive's revision known (the list views set it), they are also cached until
+        the next edit: finding the spellings of the names in the text takes a query.
+        """
         memo = self.__dict__.setdefault("_terms", {})
         if text not in memo:
-            memo[text] = search.parse_terms(text)
+            if self.revision is None:
+                memo[text] = search.parse_terms(text)
+            else:
+                memo[text] = cached_read(
+                    "terms",
+                    {"text": text},
+                    lambda: search.parse_terms(text),
+                    revision=self.revision,
+                )
         return memo[text]
 
     def text_search(self, queryset, text):

@@ -47,9 +47,10 @@ class ArchiveListView(FilterView):
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
+        self.revision = getattr(request, "archive_revision", None) or archive_revision()
+        self.filterset.revision = self.revision
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
-        self.revision = getattr(request, "archive_revision", None) or archive_revision()
         days = self.cached("days", self.day_counts) if valid else []
         self.days = [(datetime.date.fromordinal(day), n) for day, n in days]
         export = request.GET.get("format")

@@ -356,3 +356,18 @@ def test_snippets_take_one_query_per_page(django_assert_num_queries):
 def test_snippets_without_a_match_show_the_opening():
     article = body("First words of the body.", slug="a", standfirst="")
     assert search_snippets([article], "") == {article.pk: [("First words of the body.", False)]}
+
+
+def test_a_new_spelling_expands_the_public_search_at_once(client):
+    izyum = PlaceFactory(name="Izyum", slug="izyum")
+    body("Russian forces left Izyum on Saturday.", headline="Troops leave Izyum")
+
+    def listed(text):
+        response = client.get("/articles/", {"q": text})
+        assert response.status_code == 200
+        return "Troops leave Izyum" in response.content.decode()
+
+    assert listed("Izyum")
+    assert not listed("Iziumm")  # its words are parsed once, and cached until the next edit
+    PlaceAlias.objects.create(owner=izyum, name="Iziumm")
+    assert listed("Iziumm")
