@@ -190,6 +190,12 @@ def day_counts(*, rows: QuerySet, date_field: str) -> list[tuple[datetime.date, 
     return [(row["day"], row["n"]) for row in per_day]
 
 
+def ordinal_day_counts(*, rows: QuerySet, date_field: str) -> list[tuple[int, int]]:
+    """Return day_counts with each day as its ordinal: a cached list of plain integers
+    unpickles in well under a millisecond even for years of days."""
+    return [(day.toordinal(), n) for day, n in day_counts(rows=rows, date_field=date_field)]
+
+
 def list_timeline(*, days: list[tuple[datetime.date, int]]) -> Timeline:
     """Return results per day (a span up to three months) or per month, scaled for an SVG chart."""
     counts = dict(days)

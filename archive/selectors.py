@@ -238,45 +238,14 @@ def outlet_page(*, outlet: Outlet, walk: Sections = frozenset()) -> SubjectPage:
 
 @dataclass
 class Overview:
-    """What the home page shows."""
+    """What the home page shows: the latest articles, the most used places, tags and speakers
+    (facet values, counted in published articles) and how many of each kind are published."""
 
     latest: list[Article]
     places: list
     tags: list
     speakers: list
     totals: dict[str, int]
-
-
-def archive_overview(*, size: int = 10) -> Overview:
-    """Return the latest articles, the most used places, tags and speakers, and the totals."""
-    published = Article.objects.published()
-    places = (
-        Place.objects.filter(articles__status=ArticleStatus.PUBLISHED)
-        .annotate(n=Count("articles", distinct=True))
-        .order_by("-n", "name")[:size]
-    )
-    tags = (
-        Tag.objects.filter(articletag_items__content_object__status=ArticleStatus.PUBLISHED)
-        .annotate(n=Count("articletag_items", distinct=True))
-        .order_by("-n", "name")[:size]
-    )
-    speakers = (
-        Speaker.objects.filter(quotes__article__status=ArticleStatus.PUBLISHED)
-        .annotate(n=Count("quotes", distinct=True))
-        .order_by("-n", "name")[:size]
-    )
-    totals = published.aggregate(
-        articles=Count("pk", distinct=True),
-        quotes=Count("quotes", distinct=True),
-        photos=Count("captions", distinct=True),
-    )
-    return Overview(
-        latest=list(published.for_list().order_by("-published_on", "-pk")[:size]),
-        places=list(places),
-        tags=list(tags),
-        speakers=list(speakers),
-        totals=totals,
-    )
 
 
 def article_related(*, article: Article, days: int = 3, size: int = 5) -> list[Article]:

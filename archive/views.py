@@ -18,15 +18,59 @@ from archive.revision import archive_revision
 EXPORT_FORMATS = ("json", "csv")
 
 
+def whole_list_facets(filter_class, base, revision: int) -> list[facets.Facet]:
+    """Return the facet counts of a whole published list, shared with that list's own page."""
+    filterset = filter_class(data={}, queryset=base)
+    filterset.is_valid()
+    filterset.revision = revision
+    return cached_read(
+        "facets",
+        filterset.cache_params(),
+        lambda: facets.list_facets(filterset=filterset, base=base),
+        revision=revision,
+    )
+
+
+def whole_list_days(filter_class, base, revision: int) -> list[tuple[datetime.date, int]]:
+    """Return the per-day counts of a whole published list, shared with that list's own page."""
+    params = {"model": base.model._meta.label_lower}
+    days = cached_read(
+        "days",
+        params,
+        lambda: facets.ordinal_day_counts(rows=base, date_field=filter_class.date_field),
+        revision=revision,
+    )
+    return [(datetime.date.fromordinal(day), n) for day, n in days]
+
+
 class HomeView(TemplateView):
     template_name = "archive/home.html"
+    size = 10
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The most-used counts span the whole archive: computed once per revision.
+        # The whole archive's counts are the three lists' own, cached once per revision.
         revision = getattr(self.request, "archive_revision", None) or archive_revision()
-        context["overview"] = cached_read(
-            "overview", {}, selectors.archive_overview, revision=revision
+        articles = Article.objects.published().for_list()
+        by_name = {
+            facet.name: facet.values[: self.size]
+            for facet in whole_list_facets(ArticleFilter, articles, revision)
+        }
+        lists = (
+            ("articles", ArticleFilter, articles),
+            ("quotes", QuoteFilter, Quote.objects.published()),
+            ("photos", PhotoCaptionFilter, PhotoCaption.objects.published()),
+        )
+        totals = {
+            name: sum(n for _, n in whole_list_days(filter_class, base, revision))
+            for name, filter_class, base in lists
+        }
+        context["overview"] = selectors.Overview(
+            latest=list(articles.order_by("-published_on", "-pk")[: self.size]),
+            places=by_name["place"],
+            tags=by_name["tag"],
+            speakers=by_name["speaker"],
+            totals=totals,
         )
         return context
 
@@ -74,21 +118,9 @@ class ArchiveListView(FilterView):
         )
 
     def day_counts(self):
-        # Cached as plain integers: a few thousand days unpickle in well under a millisecond.
-        days = facets.day_counts(rows=self.object_list, date_field=self.filterset.date_field)
-        return [(day.toordinal(), n) for day, n in days]
-
-    def archive_days(self) -> list[tuple[datetime.date, int]]:
-        """Return the per-day counts of the whole published list (shared with its own page)."""
-        params = {"model": self.filterset._meta.model._meta.label_lower}
-        base = self.get_queryset()
-
-        def compute():
-            days = facets.day_counts(rows=base, date_field=self.filterset.date_field)
-            return [(day.toordinal(), n) for day, n in days]
-
-        days = cached_read("days", params, compute, revision=self.revision)
-        return [(datetime.date.fromordinal(day), n) for day, n in days]
+        return facets.ordinal_day_counts(
+            rows=self.object_list, date_field=self.filterset.date_field
+        )
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         kind = self.filterset.ordering_kind() if self.filterset.is_valid() else "newest"
@@ -109,7 +141,7 @@ class ArchiveListView(FilterView):
         if walk_rows is not None and self.filterset.cache_params() != {
             "model": self.filterset._meta.model._meta.label_lower
         }:
-            archive_days = self.archive_days()
+            archive_days = whole_list_days(type(self.filterset), self.get_queryset(), self.revision)
         else:
             walk_rows, archive_days = None, None
         return SeekPaginator(

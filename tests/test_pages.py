@@ -137,3 +137,36 @@ def test_place_page_query_count_stays_within_ten_whatever_its_size(client):
         PhotoCaptionFactory(article=other, place=town, tags=[f"c{n}"])
     assert count(2) == small
     assert small <= 10
+
+
+def test_home_counts_are_the_article_list_s_facet_counts_and_follow_edits(client):
+    izyum = PlaceFactory(name="Izyum", slug="izyum")
+    speaker = SpeakerFactory(name="Oleh Synehubov", slug="oleh-synehubov")
+    first = ArticleFactory(places=[izyum], tags=["counter-offensive"])
+    ArticleFactory(places=[izyum], tags=["counter-offensive"])
+    ArticleFactory(places=[izyum], status=ArticleStatus.DRAFT)
+    QuoteFactory(article=first, speaker=speaker)
+    QuoteFactory(article=first, speaker=speaker)
+    PhotoCaptionFactory(article=first)
+
+    def side():
+        page = soup(client.get("/"))
+        lede = " ".join(page.select_one(".lede").get_text().split())
+        counts = {
+            a["href"]: a.find_next_sibling("span").get_text() for a in page.select(".count-list a")
+        }
+        return lede, counts
+
+    lede, counts = side()
+    assert lede == "2 published articles, 2 quotes and 1 photo caption."
+    assert counts == {
+        "/places/izyum/": "2",
+        "/tags/counter-offensive/": "2",
+        "/speakers/oleh-synehubov/": "1",  # quoted in one article
+    }
+    facets = soup(client.get("/articles/")).select("#facet-place ~ ul .count")
+    assert [span.get_text() for span in facets] == ["2"]
+    ArticleFactory(places=[izyum])
+    lede, counts = side()
+    assert lede == "3 published articles, 2 quotes and 1 photo caption."
+    assert counts["/places/izyum/"] == "3"
