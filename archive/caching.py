@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from archive.revision import archive_revision
+from archive.revision import archive_revisions
 
 T = TypeVar("T")
 TIMEOUT = 60 * 60
@@ -19,10 +19,20 @@ PAGE_TIMEOUT = 10 * 60
 KEPT_HEADERS = ("Content-Disposition", "Content-Language", "Last-Modified")
 
 
-def cached_read(namespace: str, params: dict, compute: Callable[[], T], *, revision: int) -> T:
-    """Return a cached value for these parameters at this revision, computing it if missing."""
+def cached_read(
+    namespace: str,
+    params: dict,
+    compute: Callable[[], T],
+    *,
+    revision: int,
+    counts: bool = False,
+) -> T:
+    """Return a cached value for these parameters at this revision, computing it if missing.
+
+    counts says the revision is the counts revision (see archive.revision), a number of its own.
+    """
     digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
-    key = f"archive:{namespace}:{revision}:{digest[:32]}"
+    key = f"archive:{namespace}:{'n' if counts else 'r'}{revision}:{digest[:32]}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -50,7 +60,8 @@ class PublicPageCacheMiddleware:
             or "messages" in request.COOKIES
         ):
             return self.get_response(request)
-        request.archive_revision = revision = archive_revision()
+        request.archive_revisions = revisions = archive_revisions()
+        revision = revisions.content
         address = request.build_absolute_uri()
         key = f"archive:page:{revision}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
         stored = cache.get(key)

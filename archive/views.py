@@ -13,32 +13,39 @@ from archive.caching import cached_read
 from archive.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
 from archive.pagination import RankedPaginator, SeekPaginator
-from archive.revision import archive_revision
+from archive.revision import Revisions, archive_revisions
 
 EXPORT_FORMATS = ("json", "csv")
 
 
-def whole_list_facets(filter_class, base, revision: int) -> list[facets.Facet]:
+def request_revisions(request) -> Revisions:
+    """Return the archive's revisions, as the page cache read them for this request."""
+    return getattr(request, "archive_revisions", None) or archive_revisions()
+
+
+def whole_list_facets(filter_class, base, revisions: Revisions) -> list[facets.Facet]:
     """Return the facet counts of a whole published list, shared with that list's own page."""
     filterset = filter_class(data={}, queryset=base)
     filterset.is_valid()
-    filterset.revision = revision
+    filterset.revision = revisions.content
     return cached_read(
         "facets",
         filterset.cache_params(),
         lambda: facets.list_facets(filterset=filterset, base=base),
-        revision=revision,
+        revision=revisions.counts,
+        counts=True,
     )
 
 
-def whole_list_days(filter_class, base, revision: int) -> list[tuple[datetime.date, int]]:
+def whole_list_days(filter_class, base, revisions: Revisions) -> list[tuple[datetime.date, int]]:
     """Return the per-day counts of a whole published list, shared with that list's own page."""
     params = {"model": base.model._meta.label_lower}
     days = cached_read(
         "days",
         params,
         lambda: facets.ordinal_day_counts(rows=base, date_field=filter_class.date_field),
-        revision=revision,
+        revision=revisions.counts,
+        counts=True,
     )
     return [(datetime.date.fromordinal(day), n) for day, n in days]
 
@@ -50,11 +57,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The whole archive's counts are the three lists' own, cached once per revision.
-        revision = getattr(self.request, "archive_revision", None) or archive_revision()
+        revisions = request_revisions(self.request)
         articles = Article.objects.published().for_list()
         by_name = {
             facet.name: facet.values[: self.size]
-            for facet in whole_list_facets(ArticleFilter, articles, revision)
+            for facet in whole_list_facets(ArticleFilter, articles, revisions)
         }
         lists = (
             ("articles", ArticleFilter, articles),
@@ -62,7 +69,7 @@ class HomeView(TemplateView):
             ("photos", PhotoCaptionFilter, PhotoCaption.objects.published()),
         )
         totals = {
-            name: sum(n for _, n in whole_list_days(filter_class, base, revision))
+            name: sum(n for _, n in whole_list_days(filter_class, base, revisions))
             for name, filter_class, base in lists
         }
         context["overview"] = selectors.Overview(
@@ -91,8 +98,8 @@ class ArchiveListView(FilterView):
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
-        self.revision = getattr(request, "archive_revision", None) or archive_revision()
-        self.filterset.revision = self.revision
+        self.revisions = request_revisions(request)
+        self.filterset.revision = self.revisions.content
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
         days = self.cached("days", self.day_counts) if valid else []
@@ -112,10 +119,18 @@ class ArchiveListView(FilterView):
             response.status_code = 400
         return response
 
-    def cached(self, namespace: str, compute):
-        return cached_read(
-            namespace, self.filterset.cache_params(), compute, revision=self.revision
-        )
+    def cached(self, namespace: str, compute, *, text_free: bool = True):
+        """Return a cached read for this list's filters.
+
+        Counts of a list without a text query change only with the counts revision; anything
+        that depends on the words of articles follows the content revision.
+        """
+        params = self.filterset.cache_params()
+        if text_free and "q" not in params:
+            return cached_read(
+                namespace, params, compute, revision=self.revisions.counts, counts=True
+            )
+        return cached_read(namespace, params, compute, revision=self.revisions.content)
 
     def day_counts(self):
         return facets.ordinal_day_counts(
@@ -132,6 +147,7 @@ class ArchiveListView(FilterView):
                 ranked_ids=self.cached(
                     "ranked",
                     lambda: list(queryset.values_list("pk", flat=True)[: pagination.RANKED_MAX]),
+                    text_free=False,
                 ),
                 fetch=self.get_queryset(),
                 orphans=orphans,
@@ -141,7 +157,9 @@ class ArchiveListView(FilterView):
         if walk_rows is not None and self.filterset.cache_params() != {
             "model": self.filterset._meta.model._meta.label_lower
         }:
-            archive_days = whole_list_days(type(self.filterset), self.get_queryset(), self.revision)
+            archive_days = whole_list_days(
+                type(self.filterset), self.get_queryset(), self.revisions
+            )
         else:
             walk_rows, archive_days = None, None
         return SeekPaginator(
@@ -297,7 +315,8 @@ class SubjectDetailView(DetailView):
             "subject",
             {"model": name, "slug": self.object.slug},
             lambda: selectors.subject_counts(page=page),
-            revision=getattr(self.request, "archive_revision", None) or archive_revision(),
+            revision=request_revisions(self.request).counts,
+            counts=True,
         )
 
         walk = selectors.walked_sections(counts)

@@ -375,3 +375,93 @@ def test_subject_pages_are_the_same_whether_they_walk_the_date_index_or_not(clie
             assert "article-row" in walking or "quote" in walking
     finally:
         selectors.WALK_MIN = original
+
+
+def test_the_counts_revision_follows_only_what_counts_are_made_of():
+    from archive.models import Outlet, Place, PlaceAlias, Quote
+    from archive.revision import archive_revisions
+    from tests.factories import SpeakerFactory
+
+    article = ArticleFactory(tags=["artillery"])
+    quote = QuoteFactory(article=article)
+    place = PlaceFactory()
+    alias = PlaceAlias.objects.create(owner=place, name="Another spelling")
+    outcomes = []
+
+    def step(label, change):
+        before = archive_revisions()
+        change()
+        after = archive_revisions()
+        assert after.content > before.content, label  # every change is a new content revision
+        outcomes.append((label, after.counts > before.counts))
+
+    articles = Article.objects.filter(pk=article.pk)
+    step("headline", lambda: articles.update(headline="Corrected headline"))
+    step("body", lambda: articles.update(paragraphs=["A corrected paragraph."]))
+    step("quote text", lambda: Quote.objects.filter(pk=quote.pk).update(text="Corrected"))
+    step("place spelling", lambda: PlaceAlias.objects.filter(pk=alias.pk).update(name="x"))
+    step("place latitude", lambda: Place.objects.filter(pk=place.pk).update(latitude=49.2))
+    step("same status", lambda: articles.update(status=article.status))
+    step("status", lambda: articles.update(status="draft"))
+    step("date", lambda: articles.update(published_on=datetime.date(2022, 9, 11)))
+    step("outlet", lambda: articles.update(outlet=OutletFactory()))
+    step("place link", lambda: article.places.add(place))
+    step("tag link", lambda: article.tags.add("counter-offensive"))
+    step("speaker", lambda: Quote.objects.filter(pk=quote.pk).update(speaker=SpeakerFactory()))
+    step("place name", lambda: Place.objects.filter(pk=place.pk).update(name="Renamed"))
+    step("outlet slug", lambda: Outlet.objects.filter(pk=article.outlet_id).update(slug="moved"))
+    step("tag delete", lambda: ArticleTag.objects.filter(content_object=article).delete())
+    assert outcomes == [
+        ("headline", False),
+        ("body", False),
+        ("quote text", False),
+        ("place spelling", False),
+        ("place latitude", False),
+        ("same status", False),
+        ("status", True),
+        ("date", True),
+        ("outlet", True),
+        ("place link", True),
+        ("tag link", True),
+        ("speaker", True),
+        ("place name", True),
+        ("outlet slug", True),
+        ("tag delete", True),
+    ]
+
+
+def test_a_text_correction_keeps_the_cached_counts_and_refreshes_the_page(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = ArticleFactory(headline="Troops regroup near Izyum", tags=["casualties"])
+    ArticleFactory(tags=["casualties"])
+    client.get("/articles/?tag=casualties")  # computes and caches the counts
+    Article.objects.filter(pk=article.pk).update(headline="Troops regroup near Izium")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/articles/?tag=casualties")
+    assert response["X-Archive-Cache"] == "miss"
+    assert "Troops regroup near Izium" in response.content.decode()
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+    # A change to what the counts are made of is seen at once.
+    ArticleTag.objects.filter(content_object=article).delete()
+    page = soup(client.get("/articles/?tag=casualties"))
+    assert page.select_one("#facet-tag ~ ul .count").get_text() == "1"
+
+
+def test_an_admin_save_that_corrects_only_text_keeps_the_counts_revision(editor_client):
+    from archive.revision import archive_revisions
+    from tests.admin_support import admin_url, form_data
+
+    place = PlaceFactory()
+    article = ArticleFactory(tags=["artillery", "casualties"], places=[place])
+    QuoteFactory(article=article, text="Before")
+    data = form_data(editor_client.get(admin_url("article", "change", article.pk)))
+    data["headline"] = "A corrected headline"
+    data["quotes-0-text"] = "A corrected quote"
+    before = archive_revisions()
+    response = editor_client.post(admin_url("article", "change", article.pk), data)
+    assert response.status_code == 302
+    after = archive_revisions()
+    assert after.content > before.content
+    assert after.counts == before.counts
