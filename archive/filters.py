@@ -147,11 +147,7 @@ class ArchiveFilter(django_filters.FilterSet):
 
     def place_ids(self, values: list[str]) -> list[int]:
         """Return the place ids a place filter covers, looked up once per request."""
-        memo = self.__dict__.setdefault("_place_ids", {})
-        key = tuple(values)
-        if key not in memo:
-            memo[key] = place_ids_for(values)
-        return memo[key]
+        return self._lookup("place", values, lambda: place_ids_for(values))
 
     def ids(self, model, values: list[str]) -> list[int]:
         """Return the ids of the rows with these slugs, looked up once per request.
@@ -159,10 +155,22 @@ class ArchiveFilter(django_filters.FilterSet):
         Literal ids, rather than a join on slug, let both planners estimate how many rows a
         filter keeps, and so choose between the date index and the filter's own index.
         """
+        return self._lookup(
+            model._meta.label_lower,
+            values,
+            lambda: list(model.objects.filter(slug__in=values).values_list("pk", flat=True)),
+        )
+
+    def _lookup(self, kind: str, values: list[str], compute):
+        # Once per request; and with the archive's revision known, once until the next edit.
         memo = self.__dict__.setdefault("_ids", {})
-        key = (model, tuple(values))
+        key = (kind, tuple(values))
         if key not in memo:
-            memo[key] = list(model.objects.filter(slug__in=values).values_list("pk", flat=True))
+            if self.revision is None:
+                memo[key] = compute()
+            else:
+                params = {"kind": kind, "values": values}
+                memo[key] = cached_read("ids", params, compute, revision=self.revision)
         return memo[key]
 
     def linked(self, queryset: QuerySet, links: QuerySet, column: str) -> QuerySet:

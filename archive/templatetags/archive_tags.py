@@ -2,35 +2,49 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django import template
-from django.http import QueryDict
 
 register = template.Library()
 
 
-def _url(params: QueryDict) -> str:
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return f"?{encoded}" if encoded else "?"
+def _params(context) -> dict[str, list[str]]:
+    """Return the request's parameters, name by name in order, read once per request.
+
+    A facet list links each of its values: copying the QueryDict for every link would cost
+    more than the rest of the page.
+    """
+    request = context["request"]
+    params = getattr(request, "_archive_params", None)
+    if params is None:
+        params = dict(request.GET.lists())
+        request._archive_params = params
+    return params
+
+
+def _url(params: dict[str, list[str]]) -> str:
+    pairs = [(name, value) for name, values in params.items() if name != "page" for value in values]
+    return f"?{urlencode(pairs)}" if pairs else "?"
 
 
 @register.simple_tag(takes_context=True)
 def facet_toggle_url(context, name: str, value: str) -> str:
     """Return the query string with one facet value added, or removed if it is already there."""
-    params = context["request"].GET.copy()
-    values = params.getlist(name)
+    params = dict(_params(context))
+    values = list(params.get(name, []))
     if value in values:
         values.remove(value)
     else:
         values.append(value)
-    params.setlist(name, values)
+    params[name] = values
     return _url(params)
 
 
 @register.simple_tag(takes_context=True)
 def without_param_url(context, name: str) -> str:
     """Return the query string without one parameter (all its values)."""
-    params = context["request"].GET.copy()
+    params = dict(_params(context))
     params.pop(name, None)
     return _url(params)
 
@@ -38,7 +52,6 @@ def without_param_url(context, name: str) -> str:
 @register.simple_tag(takes_context=True)
 def with_format_url(context, export: str) -> str:
     """Return the query string of this list in another format (JSON, CSV)."""
-    params = context["request"].GET.copy()
-    params["format"] = export
-    params.pop("page", None)
-    return f"?{params.urlencode()}"
+    params = dict(_params(context))
+    params["format"] = [export]
+    return _url(params)
