@@ -465,3 +465,20 @@ def test_an_admin_save_that_corrects_only_text_keeps_the_counts_revision(editor_
     after = archive_revisions()
     assert after.content > before.content
     assert after.counts == before.counts
+
+
+def test_a_filter_s_ids_follow_a_new_tag_and_a_moved_place(client):
+    from archive.models import Place
+
+    def listed(query):
+        return slugs(client.get(f"/articles/?{query}"))
+
+    assert listed("tag=shelling") == []
+    article = ArticleFactory(slug="shelled", tags=["shelling"])
+    assert listed("tag=shelling") == ["shelled"]
+    region = PlaceFactory(slug="kharkiv-oblast")
+    town = PlaceFactory(slug="balakliia")
+    article.places.add(town)
+    assert listed("place=kharkiv-oblast") == []
+    Place.objects.filter(pk=town.pk).update(parent=region)  # the town is inside the region now
+    assert listed("place=kharkiv-oblast") == ["shelled"]
