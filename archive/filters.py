@@ -139,8 +139,12 @@ class ArchiveFilter(django_filters.FilterSet):
     # The archive's revision, when the caller knows it: keys what this filterset caches.
     revision: int | None = None
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        # A search with no sort chosen is ordered by best match: the sort menu says so.
+        if data is not None and str(data.get("q") or "").strip() and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = "relevance"
+        super().__init__(data, *args, **kwargs)
         for name in ("from", "to"):
             self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
         self.form.fields["q"].widget = forms.SearchInput(attrs={"maxlength": MAX_Q})

@@ -308,21 +308,26 @@ def _segments(marked: str) -> Segments:
 
 
 def _opening(article: Article) -> Segments:
-    """Return the first words of an article's standfirst or body, unhighlighted."""
-    text = article.standfirst or " ".join(p for p in article.paragraphs or [] if isinstance(p, str))
-    words = text.split()
+    """Return the first words of an article's body, unhighlighted, if it has no standfirst.
+
+    A list row prints the standfirst already; repeating it as the snippet says nothing.
+    """
+    if article.standfirst:
+        return []
+    words = " ".join(p for p in article.paragraphs or [] if isinstance(p, str)).split()
     if not words:
         return []
     return [(" ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""), False)]
 
 
 def _sqlite_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Segments]:
-    # One snippet per column but the headline; the one with most matches wins.
+    # One snippet per column a list row does not print already (body, captions, quotes); the
+    # one with most matches wins.
     columns = ", ".join(
         f"snippet(archive_search_article, {column}, %s, %s, '…', {SNIPPET_WORDS})"
-        for column in (1, 2, 4, 3)
+        for column in (2, 4, 3)
     )
-    marks = [backends.MARK_START, backends.MARK_END] * 4
+    marks = [backends.MARK_START, backends.MARK_END] * 3
     cursor.execute(
         f"SELECT rowid, {columns} FROM archive_search_article "
         f"WHERE archive_search_article MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
@@ -330,7 +335,8 @@ def _sqlite_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Seg
     )
     result = {}
     for rowid, *snippets in cursor.fetchall():
-        candidates = [s for s in snippets if s and s.strip("… ")]
+        # A column without a match still gives its opening words: only marked ones count.
+        candidates = [s for s in snippets if s and backends.MARK_START in s]
         if candidates:
             best = max(candidates, key=lambda s: s.count(backends.MARK_START))
             result[rowid] = _segments(best)
@@ -345,11 +351,15 @@ def _pg_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Segment
     )
     cursor.execute(
         f"SELECT a.id, ts_headline('{backends.PG_CONFIG}'::regconfig, "
-        f"{backends.PG_DOCUMENT_TEXT}, {tsquery}, %s) "
+        f"{backends.PG_SNIPPET_TEXT}, {tsquery}, %s) "
         "FROM archive_article a WHERE a.id = ANY(%s)",
         [*params, options, ids],
     )
-    return {pk: _segments(headline) for pk, headline in cursor.fetchall() if headline}
+    return {
+        pk: _segments(headline)
+        for pk, headline in cursor.fetchall()
+        if headline and backends.MARK_START in headline
+    }
 
 
 def search_snippets(

@@ -96,8 +96,10 @@ _PG_BODY = (
     "FROM jsonb_array_elements_text(a.paragraphs) AS p) ELSE a.paragraphs #>> '{}' END"
 )
 _PG_CHILDREN = "(SELECT string_agg(text, E'\\n') FROM {table} WHERE article_id = a.id)"
-PG_DOCUMENT_TEXT = (
-    f"concat_ws(E'\\n', a.standfirst, {_PG_BODY}, "
+# What a search snippet is cut from: the text a list row does not already show (the headline
+# and standfirst are printed above the snippet).
+PG_SNIPPET_TEXT = (
+    f"concat_ws(E'\\n', {_PG_BODY}, "
     f"{_PG_CHILDREN.format(table='archive_photocaption')}, "
     f"{_PG_CHILDREN.format(table='archive_quote')})"
 )

@@ -15,6 +15,7 @@ from archive.search import (
     quote_search,
     search_snippets,
 )
+from tests.conftest import soup
 from tests.factories import (
     ArticleFactory,
     PhotoCaptionFactory,
@@ -371,3 +372,26 @@ def test_a_new_spelling_expands_the_public_search_at_once(client):
     assert not listed("Iziumm")  # its words are parsed once, and cached until the next edit
     PlaceAlias.objects.create(owner=izyum, name="Iziumm")
     assert listed("Iziumm")
+
+
+def test_a_snippet_does_not_repeat_the_standfirst_the_row_prints():
+    in_body = body(
+        "Later, the troops began to regroup near the river.",
+        slug="in-body",
+        standfirst="Troops regroup near Izyum.",
+    )
+    only_standfirst = body("Nothing relevant here.", slug="only", standfirst="Troops regroup.")
+    snippets = search_snippets([in_body, only_standfirst], "regroup")
+    assert ("regroup", True) in snippets[in_body.pk]
+    assert "river" in "".join(text for text, _ in snippets[in_body.pk])
+    assert snippets[only_standfirst.pk] == []
+
+
+def test_the_sort_menu_says_best_match_when_a_search_orders_by_it(client):
+    body("Troops regroup.", slug="a")
+    page = soup(client.get("/articles/?q=regroup"))
+    assert page.select_one("select[name=sort] option[selected]").get_text() == "Best match"
+    page = soup(client.get("/articles/?q=regroup&sort=oldest"))
+    assert page.select_one("select[name=sort] option[selected]").get_text() == "Oldest first"
+    page = soup(client.get("/articles/"))
+    assert page.select_one("select[name=sort] option[selected]") is None  # newest, the default
