@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, QuerySet
+from django.utils.html import format_html_join
 
 from archive.filters import ArchiveFilter
 from archive.models import (
@@ -174,6 +175,18 @@ class Timeline:
     @property
     def last_label(self) -> str:
         return self.bars[-1].label if self.bars else ""
+
+    @property
+    def bars_markup(self) -> str:
+        """Return the bars as SVG rectangles with their titles, escaped.
+
+        Years of months are many bars; built here, they cost a fraction of a template loop.
+        """
+        return format_html_join(
+            "",
+            '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+            ((b.x, b.y, b.width, b.height, b.label, b.count) for b in self.bars),
+        )
 
 
 TIMELINE_WIDTH, TIMELINE_HEIGHT = 600, 120
