@@ -252,19 +252,22 @@ def article_related(*, article: Article, days: int = 3, size: int = 5) -> list[A
     """Return other published articles sharing a place or tag with this one, within a few days."""
     place_ids = [place.pk for place in article.places.all()]
     tag_ids = [tag.pk for tag in article.tags.all()]
-    # The date window picks a few hundred candidates by index; each is then checked for a
-    # shared place or tag by the unique (article, place) and (tag, article) indexes.
-    shares_place = Exists(
-        Article.places.through.objects.filter(article_id=OuterRef("pk"), place_id__in=place_ids)
-    )
-    shares_tag = Exists(
-        ArticleTag.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
-    )
+    # The date window holds a few hundred articles; the place and tag links are looked up for
+    # those alone, by the (article, place) and (tag, article) indexes. A planner left to test
+    # each candidate against every article at a popular place reads tens of thousands of rows.
     window = datetime.timedelta(days=days)
+    dates = (article.published_on - window, article.published_on + window)
+    candidates = Article.objects.published().filter(published_on__range=dates).values("pk")
+    shares_place = Article.places.through.objects.filter(
+        article_id__in=candidates, place_id__in=place_ids
+    ).values("article_id")
+    shares_tag = ArticleTag.objects.filter(
+        content_object_id__in=candidates, tag_id__in=tag_ids
+    ).values("content_object_id")
     return list(
         Article.objects.published()
-        .filter(published_on__range=(article.published_on - window, article.published_on + window))
-        .filter(Q(shares_place) | Q(shares_tag))
+        .filter(published_on__range=dates)
+        .filter(Q(pk__in=shares_place) | Q(pk__in=shares_tag))
         .exclude(pk=article.pk)
         .select_related("outlet")
         .order_by("-published_on", "headline")[:size]
