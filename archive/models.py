@@ -508,8 +508,15 @@ class QuoteQuerySet(models.QuerySet):
         return self.filter(article__status=ArticleStatus.PUBLISHED)
 
     def for_list(self):
-        """Return quotes with speaker, article and outlet loaded in a fixed number of queries."""
-        return self.select_related("speaker", "article__outlet", "place").prefetch_related("tags")
+        """Return quotes with speaker, article and outlet loaded in a fixed number of queries.
+
+        The article's body is left unread: a quote row shows its headline and date only.
+        """
+        return (
+            self.select_related("speaker", "article__outlet", "place")
+            .defer("article__paragraphs")
+            .prefetch_related("tags")
+        )
 
     def get_by_natural_key(self, article_slug, position):
         return self.get(article__slug=article_slug, position=position)
@@ -574,8 +581,15 @@ class PhotoCaptionQuerySet(models.QuerySet):
         return self.filter(article__status=ArticleStatus.PUBLISHED)
 
     def for_list(self):
-        """Return captions with agency, article and outlet loaded in a fixed number of queries."""
-        return self.select_related("agency", "article__outlet", "place").prefetch_related("tags")
+        """Return captions with agency, article and outlet loaded in a fixed number of queries.
+
+        The article's body is left unread: a caption row shows its headline and date only.
+        """
+        return (
+            self.select_related("agency", "article__outlet", "place")
+            .defer("article__paragraphs")
+            .prefetch_related("tags")
+        )
 
     def get_by_natural_key(self, article_slug, position):
         return self.get(article__slug=article_slug, position=position)
