@@ -26,6 +26,16 @@ WALK_BUDGET = 20_000
 Days = list[tuple[datetime.date, int]]
 
 
+def _bounds(paginator: Paginator, number) -> tuple[int, int, int]:
+    """Return the page number and the positions of its first and after-last rows."""
+    number = paginator.validate_number(number)
+    bottom = (number - 1) * paginator.per_page
+    top = min(bottom + paginator.per_page, paginator.count)
+    if top + paginator.orphans >= paginator.count:
+        top = paginator.count
+    return number, bottom, top
+
+
 class SeekPaginator(Paginator):
     def __init__(
         self,
@@ -51,11 +61,7 @@ class SeekPaginator(Paginator):
         return sum(n for _, n in self.day_counts)
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if top + self.orphans >= self.count:
-            top = self.count
+        number, bottom, top = _bounds(self, number)
         skipped, first_day, last_day, seen = 0, None, None, 0
         for day, n in self.day_counts:
             if first_day is None and skipped + n > bottom:
@@ -116,11 +122,7 @@ class RankedPaginator(Paginator):
         return self.known_count
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if top + self.orphans >= self.count:
-            top = self.count
+        number, bottom, top = _bounds(self, number)
         if top > len(self.ranked_ids):
             return self._get_page(self.object_list[bottom:top], number, self)
         ids = self.ranked_ids[bottom:top]
