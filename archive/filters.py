@@ -11,9 +11,9 @@ import re
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from archive import search
+from archive import search, walking
 from archive.caching import cached_read
 from archive.models import (
     Article,
@@ -177,11 +177,13 @@ class ArchiveFilter(django_filters.FilterSet):
                 memo[key] = cached_read("ids", params, compute, revision=self.revision)
         return memo[key]
 
-    def linked(self, queryset: QuerySet, links: QuerySet, column: str) -> QuerySet:
-        """Keep the rows of queryset that some row of links points at through column."""
-        if self.walk_dates:
-            return queryset.filter(Exists(links.filter(**{column: OuterRef("pk")})))
-        return queryset.filter(pk__in=links.values(column))
+    def linked(self, links: QuerySet, column: str, outer: str = "pk") -> Q:
+        """Rows that some row of links points at through column (see archive.walking)."""
+        return walking.linked(links, column, walk=self.walk_dates, outer=outer)
+
+    def column_in(self, field: str, values) -> Q:
+        """Rows whose own column holds one of values (see archive.walking)."""
+        return walking.column_in(field, values, walk=self.walk_dates)
 
     def walk_queryset(self) -> QuerySet | None:
         """Return the same rows, sorted the same way, for walking the date index.
@@ -301,18 +303,18 @@ class ArticleFilter(ArchiveFilter):
 
     def filter_place(self, queryset, name, value):
         links = ArticlePlace.objects.filter(place_id__in=self.place_ids(value))
-        return self.linked(queryset, links, "article_id")
+        return queryset.filter(self.linked(links, "article_id"))
 
     def filter_tag(self, queryset, name, value):
         links = ArticleTag.objects.filter(tag_id__in=self.ids(Tag, value))
-        return self.linked(queryset, links, "content_object_id")
+        return queryset.filter(self.linked(links, "content_object_id"))
 
     def filter_outlet(self, queryset, name, value):
         return queryset.filter(outlet_id__in=self.ids(Outlet, value))
 
     def filter_speaker(self, queryset, name, value):
         links = Quote.objects.filter(speaker_id__in=self.ids(Speaker, value))
-        return self.linked(queryset, links, "article_id")
+        return queryset.filter(self.linked(links, "article_id"))
 
 
 class ArticleChildFilter(ArchiveFilter):
@@ -322,14 +324,14 @@ class ArticleChildFilter(ArchiveFilter):
 
     def filter_place(self, queryset, name, value):
         places = self.place_ids(value)
+        links = ArticlePlace.objects.filter(place_id__in=places)
         return queryset.filter(
-            Q(place__in=places)
-            | Q(article__in=ArticlePlace.objects.filter(place__in=places).values("article_id"))
+            self.column_in("place_id", places) | self.linked(links, "article_id", "article_id")
         )
 
     def filter_tag(self, queryset, name, value):
         tagged = self.tag_through.objects.filter(tag_id__in=self.ids(Tag, value))
-        return queryset.filter(pk__in=tagged.values("content_object_id"))
+        return queryset.filter(self.linked(tagged, "content_object_id"))
 
 
 class QuoteFilter(ArticleChildFilter):
@@ -350,7 +352,7 @@ class QuoteFilter(ArticleChildFilter):
         return search.quote_search(queryset, text, terms=self.search_terms(text))
 
     def filter_speaker(self, queryset, name, value):
-        return queryset.filter(speaker_id__in=self.ids(Speaker, value))
+        return queryset.filter(self.column_in("speaker_id", self.ids(Speaker, value)))
 
     def filter_outlet(self, queryset, name, value):
         return queryset.filter(article__outlet_id__in=self.ids(Outlet, value))
@@ -377,7 +379,9 @@ class PhotoCaptionFilter(ArticleChildFilter):
 
     def filter_agency(self, queryset, name, value):
         agencies = self.ids(Outlet, value)
-        return queryset.filter(Q(agency__in=agencies) | Q(distributor__in=agencies))
+        return queryset.filter(
+            self.column_in("agency_id", agencies) | self.column_in("distributor_id", agencies)
+        )
 
     def filter_photographer(self, queryset, name, value):
         return queryset.filter(photographer__iexact=value.strip())

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from archive.models import (
     Article,
@@ -22,6 +22,7 @@ from archive.models import (
     Speaker,
     Tag,
 )
+from archive.walking import column_in, linked
 
 
 @dataclass(frozen=True)
@@ -142,31 +143,6 @@ def walked_sections(counts: dict[str, int]) -> Sections:
     return frozenset(name for name, count in counts.items() if count >= WALK_MIN)
 
 
-def _unindexed(field: str):
-    # The same value, but not one any index serves: the planner then reads rows in date order
-    # and checks this column on each, instead of reading every matching row and sorting them.
-    return F(field) + 0
-
-
-def _by_column(rows: QuerySet, walk: bool, **lookups) -> QuerySet:
-    """Filter rows on their own columns, e.g. place_id__in=[…], in the form that suits walk."""
-    if not walk:
-        return rows.filter(**lookups)
-    aliases, filters = {}, {}
-    for lookup, value in lookups.items():
-        field, _, op = lookup.partition("__")
-        aliases[f"{field}_walk"] = _unindexed(field)
-        filters[f"{field}_walk__{op}" if op else f"{field}_walk"] = value
-    return rows.alias(**aliases).filter(**filters)
-
-
-def _linked(rows: QuerySet, walk: bool, links: QuerySet, column: str) -> QuerySet:
-    """Keep the rows some link points at through column (EXISTS when walking, IN when not)."""
-    if walk:
-        return rows.filter(Exists(links.filter(**{column: OuterRef("pk")})))
-    return rows.filter(pk__in=links.values(column))
-
-
 def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
     """Return the published articles, quotes and captions about a place or a place inside it."""
     inside = place_inside(place=place)
@@ -174,13 +150,15 @@ def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
     links = Article.places.through.objects.filter(place_id__in=ids)
     return SubjectPage(
         children=[p for p in inside if p.parent_id == place.pk],
-        articles=_linked(
-            Article.objects.published(), "articles" in walk, links, "article_id"
-        ).for_list(),
-        quotes=_by_column(Quote.objects.published(), "quotes" in walk, place_id__in=ids).for_list(),
-        captions=_by_column(
-            PhotoCaption.objects.published(), "captions" in walk, place_id__in=ids
-        ).for_list(),
+        articles=Article.objects.published()
+        .filter(linked(links, "article_id", walk="articles" in walk))
+        .for_list(),
+        quotes=Quote.objects.published()
+        .filter(column_in("place_id", ids, walk="quotes" in walk))
+        .for_list(),
+        captions=PhotoCaption.objects.published()
+        .filter(column_in("place_id", ids, walk="captions" in walk))
+        .for_list(),
     )
 
 
@@ -188,12 +166,12 @@ def speaker_page(*, speaker: Speaker, walk: Sections = frozenset()) -> SubjectPa
     """Return a speaker's published quotes and the articles that carry them."""
     links = Quote.objects.filter(speaker_id=speaker.pk)
     return SubjectPage(
-        articles=_linked(
-            Article.objects.published(), "articles" in walk, links, "article_id"
-        ).for_list(),
-        quotes=_by_column(
-            Quote.objects.published(), "quotes" in walk, speaker_id=speaker.pk
-        ).for_list(),
+        articles=Article.objects.published()
+        .filter(linked(links, "article_id", walk="articles" in walk))
+        .for_list(),
+        quotes=Quote.objects.published()
+        .filter(column_in("speaker_id", [speaker.pk], walk="quotes" in walk))
+        .for_list(),
         captions=PhotoCaption.objects.none(),
     )
 
@@ -203,7 +181,9 @@ def tag_page(*, tag: Tag, walk: Sections = frozenset()) -> SubjectPage:
 
     def tagged(model, through, section):
         links = through.objects.filter(tag_id=tag.pk)
-        return _linked(model.objects.published(), section in walk, links, "content_object_id")
+        return model.objects.published().filter(
+            linked(links, "content_object_id", walk=section in walk)
+        )
 
     return SubjectPage(
         articles=tagged(Article, ArticleTag, "articles").for_list(),
@@ -215,24 +195,21 @@ def tag_page(*, tag: Tag, walk: Sections = frozenset()) -> SubjectPage:
 def outlet_page(*, outlet: Outlet, walk: Sections = frozenset()) -> SubjectPage:
     """Return an outlet's published articles, those that cite it, and the photos it credits."""
     cited = Article.cited_outlets.through.objects.filter(outlet_id=outlet.pk)
-    articles = Article.objects.published()
-    captions = PhotoCaption.objects.published()
-    if "articles" in walk:
-        own = Q(outlet_walk=outlet.pk)
-        articles = articles.alias(outlet_walk=_unindexed("outlet_id"))
-        cites = Q(Exists(cited.filter(article_id=OuterRef("pk"))))
-    else:
-        own, cites = Q(outlet_id=outlet.pk), Q(pk__in=cited.values("article_id"))
-    if "captions" in walk:
-        captions = captions.alias(
-            agency_walk=_unindexed("agency_id"), distributor_walk=_unindexed("distributor_id")
-        ).filter(Q(agency_walk=outlet.pk) | Q(distributor_walk=outlet.pk))
-    else:
-        captions = captions.filter(Q(agency_id=outlet.pk) | Q(distributor_id=outlet.pk))
+    articles, captions = "articles" in walk, "captions" in walk
     return SubjectPage(
-        articles=articles.filter(own | cites).for_list(),
+        articles=Article.objects.published()
+        .filter(
+            column_in("outlet_id", [outlet.pk], walk=articles)
+            | linked(cited, "article_id", walk=articles)
+        )
+        .for_list(),
         quotes=Quote.objects.none(),
-        captions=captions.for_list(),
+        captions=PhotoCaption.objects.published()
+        .filter(
+            column_in("agency_id", [outlet.pk], walk=captions)
+            | column_in("distributor_id", [outlet.pk], walk=captions)
+        )
+        .for_list(),
     )
 
 

@@ -482,3 +482,62 @@ def test_a_filter_s_ids_follow_a_new_tag_and_a_moved_place(client):
     assert listed("place=kharkiv-oblast") == []
     Place.objects.filter(pk=town.pk).update(parent=region)  # the town is inside the region now
     assert listed("place=kharkiv-oblast") == ["shelled"]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_quote_and_photo_lists_are_the_same_walked_or_looked_up(client, generated, settings, sort):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive import pagination
+    from archive.models import CaptionTag, Outlet, PhotoCaption, Place, Quote, QuoteTag, Speaker
+
+    place = Place.objects.get(pk=_popular(Article.places.through, "place_id"))
+    speaker = Speaker.objects.get(pk=_popular(Quote, "speaker_id"))
+    agency = Outlet.objects.get(pk=_popular(PhotoCaption, "agency_id"))
+    quote_tag = Tag.objects.create(name="front-line")
+    caption_tag = Tag.objects.create(name="destroyed-bridge")
+    QuoteTag.objects.bulk_create(
+        QuoteTag(tag=quote_tag, content_object=quote) for quote in Quote.objects.all()[::2]
+    )
+    CaptionTag.objects.bulk_create(
+        CaptionTag(tag=caption_tag, content_object=caption)
+        for caption in PhotoCaption.objects.all()[::2]
+    )
+    addresses = [
+        f"/quotes/?speaker={speaker.slug}",
+        f"/quotes/?place={place.slug}",
+        f"/quotes/?place={place.slug}&tag={quote_tag.slug}",
+        f"/photos/?place={place.slug}",
+        f"/photos/?agency={agency.slug}&tag={caption_tag.slug}",
+    ]
+    settings.ARCHIVE_PAGE_SIZE = 40
+
+    def pages(address):
+        cache.clear()
+        bodies, walked, page = [], False, 1
+        while True:
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(f"{address}&sort={sort}&page={page}")
+            if response.status_code == 404:
+                return bodies, walked
+            assert response.status_code == 200
+            bodies.append(response.content.decode())
+            rows = [q["sql"] for q in ctx.captured_queries if "facet_slug" not in q["sql"]]
+            walked |= any("EXISTS" in sql or " + 0" in sql for sql in rows)
+            page += 1
+
+    original = pagination.WALK_BUDGET
+    try:
+        for address in addresses:
+            pagination.WALK_BUDGET = 0
+            looked_up, walked = pages(address)
+            assert not walked, address
+            pagination.WALK_BUDGET = 10**9
+            walking, walked = pages(address)
+            assert walked, address
+            assert len(looked_up) > 1, address  # several pages, cut mid-list
+            assert walking == looked_up, address
+    finally:
+        pagination.WALK_BUDGET = original
