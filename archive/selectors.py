@@ -11,7 +11,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from archive.models import (
     Article,
-    ArticleStatus,
     ArticleTag,
     CaptionTag,
     Outlet,
@@ -306,19 +305,30 @@ def _filter_label(name: str, value, facets: list) -> str:
     return f"{'text' if name == 'q' else name}: {value}"
 
 
-def places_with_counts() -> QuerySet[Place]:
-    """Return every place with how many published articles mention it."""
-    return (
-        Place.objects.select_related("parent")
-        .annotate(
-            n=Count("articles", filter=Q(articles__status=ArticleStatus.PUBLISHED), distinct=True)
+def place_ranking() -> list[tuple[int, int]]:
+    """Return (place id, published articles that mention it) for every place, most first.
+
+    One pass over the place links of published articles, by index; places no published
+    article mentions follow with 0. Ties go by name.
+    """
+    counted = dict(
+        Article.places.through.objects.filter(
+            article_id__in=Article.objects.published().values("pk")
         )
-        .order_by("-n", "name")
+        .values_list("place_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    names = Place.objects.values_list("pk", "name")
+    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
+    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
 
 
-def speakers_with_counts() -> QuerySet[Speaker]:
-    """Return every speaker with how many published quotes they have."""
-    return Speaker.objects.annotate(
-        n=Count("quotes", filter=Q(quotes__article__status=ArticleStatus.PUBLISHED), distinct=True)
-    ).order_by("-n", "name")
+def speaker_ranking() -> list[tuple[int, int]]:
+    """Return (speaker id, published quotes) for every speaker, most first, ties by name."""
+    counted = dict(
+        Quote.objects.published().values_list("speaker_id").annotate(n=Count("pk")).order_by()
+    )
+    names = Speaker.objects.values_list("pk", "name")
+    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
+    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]

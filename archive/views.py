@@ -2,10 +2,11 @@ import datetime
 import logging
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from archive import exports, facets, maps, pagination, search, selectors, tagging
@@ -389,20 +390,54 @@ class OutletDetailView(SubjectDetailView):
     page_selector = selectors.outlet_page
 
 
-class PlaceListView(ListView):
+class RankedIndexView(TemplateView):
+    """Every place or speaker with its count, most first, a page of 100 at a time.
+
+    The ranking is one grouped count over the archive, cached until the counts change; a page
+    then loads just its own 100 rows.
+    """
+
+    model = Place
+    ranking = None
+    per_page = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ranking = type(self).ranking
+        ranked = cached_read(
+            "ranking",
+            {"model": self.model._meta.label_lower},
+            ranking,
+            revision=request_revisions(self.request).counts,
+            counts=True,
+        )
+        paginator = Paginator(ranked, self.per_page)
+        page = paginator.get_page(self.request.GET.get("page"))
+        rows = self.get_queryset().in_bulk([pk for pk, _n in page])
+        context.update(
+            paginator=paginator,
+            page_obj=page,
+            rows=[(rows[pk], n) for pk, n in page if pk in rows],
+        )
+        return context
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+
+class PlaceListView(RankedIndexView):
     template_name = "archive/place_list.html"
-    context_object_name = "places"
+    model = Place
+    ranking = selectors.place_ranking
 
     def get_queryset(self):
-        return selectors.places_with_counts()
+        return Place.objects.select_related("parent")
 
 
-class SpeakerListView(ListView):
+class SpeakerListView(RankedIndexView):
     template_name = "archive/speaker_list.html"
-    context_object_name = "speakers"
-
-    def get_queryset(self):
-        return selectors.speakers_with_counts()
+    model = Speaker
+    ranking = selectors.speaker_ranking
 
 
 def robots_txt(request):

@@ -170,3 +170,55 @@ def test_home_counts_are_the_article_list_s_facet_counts_and_follow_edits(client
     lede, counts = side()
     assert lede == "3 published articles, 2 quotes and 1 photo caption."
     assert counts["/places/izyum/"] == "3"
+
+
+def test_places_index_ranks_every_place_by_published_articles_a_page_at_a_time(client):
+    izyum = PlaceFactory(name="Izyum", slug="izyum")
+    balakliya = PlaceFactory(name="Balakliya", slug="balakliya")
+    for n in range(120):
+        PlaceFactory(name=f"Village {n:03d}", slug=f"village-{n:03d}")
+    ArticleFactory(places=[izyum, balakliya])
+    ArticleFactory(places=[izyum])
+    ArticleFactory(places=[balakliya], status=ArticleStatus.DRAFT)
+
+    def rows(address):
+        page = soup(client.get(address))
+        return page, [
+            (tr.th.a["href"], tr.select_one("td.num").get_text()) for tr in page.select("tbody tr")
+        ]
+
+    page, first = rows("/places/")
+    assert page.h1.get_text() == "Places — 122"
+    assert first[:3] == [
+        ("/places/izyum/", "2"),
+        ("/places/balakliya/", "1"),
+        ("/places/village-000/", "0"),
+    ]
+    assert len(first) == 100
+    assert page.select_one(".pagination").get_text(" ", strip=True) == "Page 1 of 2 Next"
+    _page, second = rows("/places/?page=2")
+    assert second[-1] == ("/places/village-119/", "0") and len(second) == 22
+    assert rows("/places/?page=99")[1] == second  # a page past the end shows the last
+    assert rows("/places/?page=x")[1] == first
+    ArticleFactory(places=[balakliya])
+    ArticleFactory(places=[balakliya])
+    assert rows("/places/")[1][:2] == [("/places/balakliya/", "3"), ("/places/izyum/", "2")]
+
+
+def test_speakers_index_ranks_speakers_by_published_quotes(client):
+    kuleba = SpeakerFactory(name="Dmytro Kuleba", slug="dmytro-kuleba")
+    zelenskyy = SpeakerFactory(name="Volodymyr Zelenskyy", slug="volodymyr-zelenskyy")
+    SpeakerFactory(name="Anna Malyar", slug="anna-malyar")
+    article = ArticleFactory()
+    draft = ArticleFactory(status=ArticleStatus.DRAFT)
+    QuoteFactory(article=article, speaker=zelenskyy)
+    QuoteFactory(article=article, speaker=zelenskyy)
+    QuoteFactory(article=article, speaker=kuleba)
+    QuoteFactory(article=draft, speaker=kuleba)
+    QuoteFactory(article=draft, speaker=kuleba)
+    page = soup(client.get("/speakers/"))
+    ranked = [
+        (tr.th.get_text(), tr.select_one("td.num").get_text()) for tr in page.select("tbody tr")
+    ]
+    assert ranked == [("Volodymyr Zelenskyy", "2"), ("Dmytro Kuleba", "1"), ("Anna Malyar", "0")]
+    assert page.select_one(".pagination") is None
