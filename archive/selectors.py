@@ -86,11 +86,6 @@ def _segments(text: str, quotes: list[Quote]) -> list[Segment]:
     return segments
 
 
-def published_articles() -> QuerySet[Article]:
-    """Return every published article, ready for a list."""
-    return Article.objects.published().for_list()
-
-
 @dataclass
 class SubjectPage:
     """What a place, speaker, tag or outlet page lists: published material only."""
