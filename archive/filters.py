@@ -201,13 +201,23 @@ class ArchiveFilter(django_filters.FilterSet):
         finally:
             self.walk_dates = False
 
+    @classmethod
+    def whole_list_params(cls) -> dict:
+        """Return the cache parameters of the whole, unfiltered list."""
+        return {"model": cls._meta.model._meta.label_lower}
+
     def cache_params(self) -> dict:
         """Return the cleaned filters, as a stable dict for cache keys."""
         data = self.form.cleaned_data
         return {
-            "model": self._meta.model._meta.label_lower,
+            **self.whole_list_params(),
             **{name: value for name, value in data.items() if value not in (None, "", [])},
         }
+
+    def is_filtered(self) -> bool:
+        """Say whether any filter narrows the list (a sort order alone does not)."""
+        params = {k: v for k, v in self.cache_params().items() if k != "sort"}
+        return params != self.whole_list_params()
 
     @property
     def facet_values(self) -> dict[str, list[str]]:

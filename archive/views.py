@@ -31,7 +31,7 @@ def whole_list_facets(filter_class, base, revisions: Revisions) -> list[facets.F
     filterset.revision = revisions.content
     return cached_read(
         "facets",
-        filterset.cache_params(),
+        filter_class.whole_list_params(),
         lambda: facets.list_facets(filterset=filterset, base=base),
         revision=revisions.counts,
         counts=True,
@@ -40,10 +40,9 @@ def whole_list_facets(filter_class, base, revisions: Revisions) -> list[facets.F
 
 def whole_list_days(filter_class, base, revisions: Revisions) -> list[tuple[datetime.date, int]]:
     """Return the per-day counts of a whole published list, shared with that list's own page."""
-    params = {"model": base.model._meta.label_lower}
     days = cached_read(
         "days",
-        params,
+        filter_class.whole_list_params(),
         lambda: facets.ordinal_day_counts(rows=base, date_field=filter_class.date_field),
         revision=revisions.counts,
         counts=True,
@@ -154,15 +153,14 @@ class ArchiveListView(FilterView):
                 orphans=orphans,
                 allow_empty_first_page=allow_empty_first_page,
             )
-        walk_rows = self.filterset.walk_queryset()
-        if walk_rows is not None and self.filterset.cache_params() != {
-            "model": self.filterset._meta.model._meta.label_lower
-        }:
-            archive_days = whole_list_days(
-                type(self.filterset), self.get_queryset(), self.revisions
-            )
-        else:
-            walk_rows, archive_days = None, None
+        # An unfiltered list has nothing to check while walking: its page is read by date alone.
+        walk_rows = archive_days = None
+        if self.filterset.is_valid() and self.filterset.is_filtered():
+            walk_rows = self.filterset.walk_queryset()
+            if walk_rows is not None:
+                archive_days = whole_list_days(
+                    type(self.filterset), self.get_queryset(), self.revisions
+                )
         return SeekPaginator(
             queryset,
             per_page,

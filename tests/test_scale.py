@@ -541,3 +541,19 @@ def test_quote_and_photo_lists_are_the_same_walked_or_looked_up(client, generate
             assert walking == looked_up, address
     finally:
         pagination.WALK_BUDGET = original
+
+
+def test_only_a_narrowing_filter_counts_as_filtered_and_the_whole_list_shares_its_key():
+    from archive.filters import ArticleFilter, QuoteFilter
+
+    def filterset(cls, data):
+        made = cls(data=data, queryset=cls._meta.model.objects.all())
+        assert made.is_valid()
+        return made
+
+    assert not filterset(ArticleFilter, {}).is_filtered()
+    assert not filterset(ArticleFilter, {"sort": "oldest"}).is_filtered()
+    assert filterset(ArticleFilter, {"from": "2022-09-01"}).is_filtered()
+    assert filterset(QuoteFilter, {"q": "regroup"}).is_filtered()
+    assert filterset(ArticleFilter, {}).cache_params() == ArticleFilter.whole_list_params()
+    assert QuoteFilter.whole_list_params() == {"model": "archive.quote"}
