@@ -162,6 +162,17 @@ class Zipf:
         return list(chosen.values())
 
 
+def _add_aliases(alias_model, owners: list, rng, using: str) -> list:
+    """Give about three owners in ten the other transliterations of their name; return them."""
+    aliases = [
+        alias_model(owner=owner, name=variant, note="other transliteration")
+        for owner in owners
+        if rng.random() < 0.3
+        for variant in _variants(owner.name)
+    ]
+    return alias_model.objects.using(using).bulk_create(aliases)
+
+
 def _variants(name: str) -> list[str]:
     """Other transliterations of a name, as other outlets print it (Izyum, Izium)."""
     swaps = [("y", "i"), ("ya", "ia"), ("iv", "ov"), ("h", "g"), ("ts", "tz")]
@@ -207,13 +218,7 @@ def _reference_data(rng: random.Random, articles: int, using: str) -> dict:
         for i, name in enumerate(names[region_count:])
     ]
     m.Place.objects.using(using).bulk_create(towns)
-    place_aliases = [
-        m.PlaceAlias(owner=place, name=variant, note="other transliteration")
-        for place in towns
-        if rng.random() < 0.3
-        for variant in _variants(place.name)
-    ]
-    m.PlaceAlias.objects.using(using).bulk_create(place_aliases)
+    place_aliases = _add_aliases(m.PlaceAlias, towns, rng, using)
 
     people = list(itertools.product(FIRST_NAMES, LAST_NAMES))
     rng.shuffle(people)
@@ -228,13 +233,7 @@ def _reference_data(rng: random.Random, articles: int, using: str) -> dict:
         for i, (first, last) in enumerate(people[:speaker_count])
     ]
     m.Speaker.objects.using(using).bulk_create(speakers)
-    speaker_aliases = [
-        m.SpeakerAlias(owner=speaker, name=variant, note="other transliteration")
-        for speaker in speakers
-        if rng.random() < 0.3
-        for variant in _variants(speaker.name)
-    ]
-    m.SpeakerAlias.objects.using(using).bulk_create(speaker_aliases)
+    _add_aliases(m.SpeakerAlias, speakers, rng, using)
 
     taken = {name.casefold() for name in m.Tag.objects.using(using).values_list("name", flat=True)}
     wanted = TOPICS + [f"{region.name} front" for region in regions]
