@@ -25,9 +25,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from harness import server_env
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-SECRET = "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123"
 
 
 def database_url(kind: str, articles: int) -> str:
@@ -37,18 +38,12 @@ def database_url(kind: str, articles: int) -> str:
 
 
 def bench_env(url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DJANGO_SECRET_KEY=SECRET,
-        DJANGO_DEBUG="0",
-        DJANGO_HTTPS="0",
+    """The load test's production settings, plus the floor view and the test client's host."""
+    return server_env(
+        url,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         ARCHIVE_BENCH_FLOOR="1",
-        GUNICORN_ACCESS_LOG="",
     )
-    return env
 
 
 def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:

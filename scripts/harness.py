@@ -38,8 +38,8 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
         DJANGO_LOG_LEVEL="WARNING",
         GUNICORN_ACCESS_LOG="",
-        **extra,
     )
+    env.update(extra)  # a caller may override any of the above
     return env
 
 
