@@ -18,6 +18,12 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from archive import models as m
+from archive.editorial.policy import (
+    NOT_AN_EDITOR,
+    policy_may_change,
+    policy_may_place_in,
+    policy_may_set_status,
+)
 
 # The links each model's history keeps, as sorted names (tags, aliases) or slugs.
 RELATIONS: dict[type[models.Model], tuple[str, ...]] = {
@@ -391,8 +397,6 @@ def _restore_links(instance: models.Model, relations: dict[str, list[str]]) -> N
 
 def history_restore(record, *, user) -> models.Model:
     """Bring an object back to an earlier version's fields and links, as a new change."""
-    from archive.services import article_status_allowed
-
     model = record.instance_type
     with transaction.atomic():
         instance = model._base_manager.select_for_update().filter(pk=record.id).first()
@@ -400,7 +404,15 @@ def history_restore(record, *, user) -> models.Model:
             raise ValidationError(
                 f"This {model._meta.verbose_name} no longer exists; it cannot be restored."
             )
-        if isinstance(instance, m.Article) and not article_status_allowed(
+        if not policy_may_change(user, instance):
+            raise ValidationError(NOT_AN_EDITOR)
+        article_id = getattr(record, "article_id", None)
+        target = m.Article.objects.filter(pk=article_id).first() if article_id else None
+        if not policy_may_place_in(user, target):
+            raise ValidationError(
+                "This version puts the item in a published article, which only editors may change."
+            )
+        if isinstance(instance, m.Article) and not policy_may_set_status(
             user, instance.status, record.status
         ):
             raise ValidationError(

@@ -33,7 +33,7 @@ EDITOR_PERMISSIONS = [
 ]
 
 # Add and edit drafts and tag; never publish, unpublish or delete. Publishing rights are
-# checked again on every save (ArticleAdminForm, article_status_set), not only hidden here.
+# checked again on every save by archive.editorial.policy, not only hidden here.
 CONTRIBUTOR_PERMISSIONS = [
     f"{action}_{model}"
     for model in (

@@ -16,6 +16,12 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.text import slugify
 
 from archive import models as m
+from archive.editorial.policy import (
+    NOT_AN_EDITOR,
+    policy_may_add,
+    policy_may_curate_tags,
+    policy_may_tag,
+)
 from archive.history import history_baseline_bulk, history_record_bulk
 
 # Every model that carries tags, with the label an editor reads.
@@ -84,14 +90,32 @@ def tag_resolve(names: Iterable[str], *, create: bool = True) -> list[m.Tag | st
     return result
 
 
-def _tags_for(names: Iterable[str], *, create: bool) -> list[m.Tag]:
-    """Turn names into Tag rows, creating the new ones."""
+def _tags_for(names: Iterable[str], *, create: bool, user=None) -> list[m.Tag]:
+    """Turn names into Tag rows, creating the new ones (if the user may add tags)."""
     tags = []
     for item in tag_resolve(names, create=create):
         if isinstance(item, str):
+            if not policy_may_add(user, m.Tag):
+                raise ValidationError(f"You may not create new tags (“{item}”).")
             item, _ = m.Tag.objects.get_or_create(name__iexact=item, defaults={"name": item})
         tags.append(item)
     return tags
+
+
+def _check_may_tag(objects: list[models.Model], user) -> None:
+    """Refuse the whole action if any object is one the user may not tag."""
+    refused = [obj for obj in objects if not policy_may_tag(user, obj)]
+    if refused:
+        names = ", ".join(f"“{obj}”" for obj in refused[:3])
+        more = f" and {len(refused) - 3} more" if len(refused) > 3 else ""
+        raise ValidationError(
+            f"{NOT_AN_EDITOR} Nothing was changed. Not yours to tag: {names}{more}."
+        )
+
+
+def _check_may_curate(user) -> None:
+    if not policy_may_curate_tags(user):
+        raise ValidationError("Only editors may rename, merge or delete tags.")
 
 
 @dataclass
@@ -105,8 +129,10 @@ class TaggingResult:
 
 def tag_add(objects: Iterable[models.Model], names: Iterable[str], *, user) -> TaggingResult:
     """Add tags to every object given, recording who added them; existing taggings stay."""
+    objects = list(objects)
+    _check_may_tag(objects, user)
     with transaction.atomic():
-        tags = _tags_for(names, create=True)
+        tags = _tags_for(names, create=True, user=user)
         if not tags:
             raise ValidationError("Give at least one tag name.")
         changed = unchanged = 0
@@ -124,8 +150,10 @@ def tag_add(objects: Iterable[models.Model], names: Iterable[str], *, user) -> T
 def tag_remove(objects: Iterable[models.Model], names: Iterable[str], *, user) -> TaggingResult:
     """Remove tags from every object given; names that are no tag at all are refused."""
     names = list(names)
+    objects = list(objects)
+    _check_may_tag(objects, user)
     with transaction.atomic():
-        tags = _tags_for(names, create=False)
+        tags = _tags_for(names, create=False, user=user)
         known = {t.name.casefold() for t in tags} | {_slug_for(t.name) for t in tags}
         unknown = [n for n in names if n.casefold() not in known and _slug_for(n) not in known]
         if unknown:
@@ -216,6 +244,7 @@ def tag_merge(sources: Iterable[m.Tag], target: m.Tag, *, user) -> m.TagOperatio
     tags' addresses redirect to the target, every moved item gets a history entry, and the
     merge is logged with who and when.
     """
+    _check_may_curate(user)
     sources = [t for t in sources if t.pk != target.pk]
     if not sources:
         raise ValidationError("Choose at least one tag to merge into another.")
@@ -263,6 +292,7 @@ def tag_merge(sources: Iterable[m.Tag], target: m.Tag, *, user) -> m.TagOperatio
 
 def tag_rename(tag: m.Tag, new_name: str, *, user) -> m.TagOperation | None:
     """Rename a tag; its old address redirects to the new one. Return the log entry, if any."""
+    _check_may_curate(user)
     new_name = " ".join(new_name.split())
     if not new_name:
         raise ValidationError("A tag needs a name.")
@@ -301,6 +331,7 @@ def tag_rename(tag: m.Tag, new_name: str, *, user) -> m.TagOperation | None:
 
 def tag_delete_unused(tags: Iterable[m.Tag], *, user) -> tuple[list[str], list[str]]:
     """Delete the given tags that nothing uses; return the names deleted and those kept."""
+    _check_may_curate(user)
     with transaction.atomic():
         usage = tag_usage(m.Tag.objects.filter(pk__in=[t.pk for t in tags]))
         unused = [t for t in usage if t.total_count == 0]

@@ -157,7 +157,7 @@ def test_contributor_cannot_delete(contributor_client):
 
 
 def test_contributor_can_tag_but_not_merge_or_delete_tags(contributor_client):
-    quote = QuoteFactory()
+    quote = QuoteFactory(article__status=ArticleStatus.DRAFT)
     action(contributor_client, "quote", "add_tags", [quote], step=True, apply="1", tags="Izyum")
     assert list(quote.tags.names()) == ["Izyum"]
     a, b = Tag.objects.get(name="Izyum"), Tag.objects.create(name="Izium")

@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 
-from archive import services
 from archive.admin.base import (
     ArchiveModelAdmin,
     TaggedAdminMixin,
@@ -14,27 +13,45 @@ from archive.admin.base import (
     tag_links,
 )
 from archive.admin.forms import ArchiveAdminForm, ArticleAdminForm
+from archive.editorial.policy import policy_is_editor, policy_may_change, policy_may_delete
+from archive.editorial.workflow import article_status_set
 from archive.models import Article, ArticleStatus, PhotoCaption, Quote
 
 
-def is_editor(user) -> bool:
-    return user.has_perm(services.PUBLISH_PERMISSION)
-
-
 class PublishedReadOnlyMixin:
-    """Published material may be changed only by those who may publish."""
-
-    def _article_of(self, obj):
-        return obj if isinstance(obj, Article) else getattr(obj, "article", None)
+    """Published material may be changed only by those who may publish (the role policy)."""
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        article = self._article_of(obj) if obj is not None else None
-        return article is None or not article.is_published or is_editor(request.user)
+        return obj is None or policy_may_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or policy_may_delete(request.user, obj)
 
 
-class QuoteInline(PublishedReadOnlyMixin, admin.StackedInline):
+class InlinePolicyMixin:
+    """Quotes and captions inline follow their article: the role policy asks about the parent."""
+
+    def has_add_permission(self, request, obj=None):
+        if not super().has_add_permission(request, obj):
+            return False
+        return obj is None or policy_may_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or policy_may_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or policy_may_change(request.user, obj)
+
+
+class QuoteInline(InlinePolicyMixin, admin.StackedInline):
     model = Quote
     form = ArchiveAdminForm
     formfield_overrides = ArchiveModelAdmin.formfield_overrides
@@ -55,7 +72,7 @@ class QuoteInline(PublishedReadOnlyMixin, admin.StackedInline):
         return super().get_queryset(request).select_related("speaker", "place")
 
 
-class CaptionInline(PublishedReadOnlyMixin, admin.StackedInline):
+class CaptionInline(InlinePolicyMixin, admin.StackedInline):
     model = PhotoCaption
     form = ArchiveAdminForm
     formfield_overrides = ArchiveModelAdmin.formfield_overrides
@@ -122,6 +139,8 @@ class ArticleAdmin(
     search_fields = ["headline", "standfirst", "paragraphs", "slug"]
     autocomplete_fields = ["outlet", "places", "cited_outlets"]
     prepopulated_fields = {"slug": ["headline"]}
+    # Shown instead of the paragraphs field to those who may only read the article.
+    readonly_fields = ["body"]
     inlines = [QuoteInline, CaptionInline]
     actions = ["publish", "unpublish", "send_to_review", "add_tags", "remove_tags"]
     fieldsets = [
@@ -168,15 +187,23 @@ class ArticleAdmin(
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published else None
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # The article picker of a quote or caption offers only articles the user may add to.
+            if not policy_is_editor(request.user):
+                queryset = queryset.exclude(status=ArticleStatus.PUBLISHED)
+        return queryset, duplicates
+
     quote_count = count_column("quote_count", "quotes")
     caption_count = count_column("caption_count", "captions")
 
     def has_publish_permission(self, request):
-        return is_editor(request.user)
+        return policy_is_editor(request.user)
 
     def _set_status(self, request, queryset, status):
         try:
-            changed = services.article_status_set(queryset, status, user=request.user)
+            changed = article_status_set(queryset, status, user=request.user)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
@@ -196,7 +223,10 @@ class ArticleAdmin(
 
     @admin.action(description="Send the selected articles to review", permissions=["change"])
     def send_to_review(self, request, queryset):
-        if not is_editor(request.user) and queryset.filter(status=ArticleStatus.PUBLISHED).exists():
+        if (
+            not policy_is_editor(request.user)
+            and queryset.filter(status=ArticleStatus.PUBLISHED).exists()
+        ):
             self.message_user(
                 request,
                 "Published articles can be sent back to review only by an editor.",

@@ -10,8 +10,13 @@ from django.utils.html import format_html, format_html_join
 from taggit.forms import TagField
 
 from archive import history, tagging
-from archive.models import ArticleStatus
-from archive.services import article_status_allowed
+from archive.editorial.policy import (
+    NOT_AN_EDITOR,
+    NOT_AN_EDITOR_STATUS,
+    policy_may_place_in,
+    policy_may_set_status,
+)
+from archive.models import Article, ArticleStatus
 
 
 class TagSuggestWidget(forms.TextInput):
@@ -90,6 +95,7 @@ class ArchiveAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_article_target(cleaned)
         if self.instance.pk is None or self.instance._state.adding:
             return cleaned
         seen = cleaned.get("seen_version")
@@ -116,6 +122,14 @@ class ArchiveAdminForm(forms.ModelForm):
             raise ValidationError(self._conflict_message(conflict), code="stale")
         self.instance.version = seen
         return cleaned
+
+    def _check_article_target(self, cleaned):
+        """Refuse to put a quote or caption into an article the user may not change."""
+        article = cleaned.get("article")
+        if not isinstance(article, Article) or self.request_user is None:
+            return
+        if not policy_may_place_in(self.request_user, article):
+            self.add_error("article", NOT_AN_EDITOR)
 
     def _conflict_message(self, conflict):
         name = self.instance._meta.verbose_name
@@ -168,11 +182,6 @@ class ParagraphsField(forms.CharField):
         return [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
 
 
-NOT_AN_EDITOR = (
-    "Only editors may publish or unpublish articles. Save it as a draft or send it to review."
-)
-
-
 class ArticleAdminForm(ArchiveAdminForm):
     """The article form, which lets only editors publish or unpublish."""
 
@@ -188,9 +197,9 @@ class ArticleAdminForm(ArchiveAdminForm):
         status.choices = [
             (value, label)
             for value, label in status.choices
-            if article_status_allowed(user, original, value)
+            if policy_may_set_status(user, original, value)
         ]
-        status.error_messages["invalid_choice"] = NOT_AN_EDITOR
+        status.error_messages["invalid_choice"] = NOT_AN_EDITOR_STATUS
 
     def clean_status(self):
         status = self.cleaned_data.get("status")
@@ -204,10 +213,10 @@ class ArticleAdminForm(ArchiveAdminForm):
                 .first()
                 or original
             )
-        if self.request_user is not None and not article_status_allowed(
+        if self.request_user is not None and not policy_may_set_status(
             self.request_user, original, status
         ):
-            raise ValidationError(NOT_AN_EDITOR)
+            raise ValidationError(NOT_AN_EDITOR_STATUS)
         return status
 
 

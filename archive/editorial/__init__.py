@@ -1,0 +1,1 @@
+"""An editor's save: the role policy, publishing rules, tagging, history and restore."""
