@@ -99,7 +99,7 @@ def _read_records(paths: Iterable[Path | str]) -> tuple[list[_Record], list[str]
     for path in paths:
         path = Path(path)
         limit = settings.ARCHIVE_IMPORT_MAX_BYTES
-        too_large = f"is larger than the limit of {limit / 2**20:g} MB (ARCHIVE_IMPORT_MAX_MB)"
+        too_large = f"is larger than the limit of {limit / 2**20:.0f} MB (ARCHIVE_IMPORT_MAX_MB)"
         try:
             size = path.stat().st_size
             if size > limit:

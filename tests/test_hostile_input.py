@@ -182,7 +182,7 @@ def test_a_pipe_over_the_size_limit_is_refused_and_loads_nothing(tmp_path, setti
     os.mkfifo(fifo)
     big = json.dumps([OUTLET] + [{"model": "archive.tag", "fields": {"name": "x" * 90}}] * 20)
     thread = _feed_fifo(fifo, big.encode())
-    with pytest.raises(CommandError, match=r"big.json: is larger than the limit of 0.0009765"):
+    with pytest.raises(CommandError, match=r"big.json: is larger than the limit of 0 MB"):
         load(str(fifo))
     thread.join(timeout=5)
     assert not Outlet.objects.exists()
