@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Model
 
 from archive.models import Article, PhotoCaption, Quote
 
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP, CSV injection),
+# also after leading spaces or line breaks, which some of them skip.
+FORMULA_START = frozenset("=+-@\t\r\n")
+# The first character that is not white space or an invisible joiner.
+_FIRST_VISIBLE = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*(.)", re.DOTALL)
 
 
 def article_row(article: Article, absolute) -> dict:
@@ -119,16 +124,29 @@ class _Echo:
         return value
 
 
+def _formula_like(text: str) -> bool:
+    """Return whether a spreadsheet could read the text as a formula."""
+    if text[:1] in FORMULA_START:
+        return True
+    visible = _FIRST_VISIBLE.match(text)
+    # NFKC folds the full-width and small forms (＝ ＋ － ＠, ﹦ ﹢) into the ASCII ones.
+    return bool(visible) and unicodedata.normalize("NFKC", visible[1])[:1] in FORMULA_START
+
+
 def _cell(value) -> str:
     if isinstance(value, list):
         value = "|".join(value)
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if _formula_like(text) else text
 
 
 def csv_lines(header: list[str], rows: Iterable[dict]) -> Iterator[str]:
-    """Yield CSV lines (header first) for export rows, safe to open in a spreadsheet."""
-    writer = csv.writer(_Echo())
+    """Yield CSV lines (header first) for export rows, safe to open in a spreadsheet.
+
+    Every cell is quoted, with its quotes doubled, and one a spreadsheet could run as a formula
+    starts with an apostrophe, as OWASP's CSV-injection guidance asks.
+    """
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
     yield writer.writerow(header)
     for row in rows:
         yield writer.writerow([_cell(row[key]) for key in header])

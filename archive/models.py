@@ -46,6 +46,14 @@ class SlugQuerySet(models.QuerySet):
 # --- Tags -----------------------------------------------------------------------------------
 
 
+def tag_name_problem(name: str) -> str | None:
+    """Say why a tag name cannot be used, or return None: it needs a letter or a digit."""
+    if not Tag().slugify(name or ""):
+        shown = name if len(name or "") <= 40 else name[:39] + "…"
+        return f"A tag name needs at least one letter or digit; “{shown}” has none."
+    return None
+
+
 class TagManager(models.Manager):
     """Find tags by name, ignoring case."""
 
@@ -64,7 +72,25 @@ class Tag(TagBase):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="tag_name_unique_ignoring_case"),
+            # A tag without a slug has no address: /tags// would match nothing, and every
+            # other name without letters or digits would resolve to it.
+            models.CheckConstraint(condition=~Q(slug=""), name="tag_slug_not_empty"),
         ]
+
+    def clean(self):
+        super().clean()
+        problem = tag_name_problem(self.name)
+        if problem:
+            raise ValidationError({"name": problem})
+
+    def save(self, *args, **kwargs):
+        # Every path that creates a tag ends here; refuse a name that would get no slug
+        # before the library's retry turns the empty slug into "_1".
+        if not self.slug:
+            problem = tag_name_problem(self.name)
+            if problem:
+                raise ValidationError({"name": problem})
+        return super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return slug_url("archive:tag-detail", self.slug)

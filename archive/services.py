@@ -98,15 +98,18 @@ def _read_records(paths: Iterable[Path | str]) -> tuple[list[_Record], list[str]
     problems: list[str] = []
     for path in paths:
         path = Path(path)
+        limit = settings.ARCHIVE_IMPORT_MAX_BYTES
+        too_large = f"is larger than the limit of {limit / 2**20:.0f} MB (ARCHIVE_IMPORT_MAX_MB)"
         try:
             size = path.stat().st_size
-            if size > settings.ARCHIVE_IMPORT_MAX_BYTES:
-                problems.append(
-                    f"{path}: {size / 2**20:.1f} MB is larger than the limit of "
-                    f"{settings.ARCHIVE_IMPORT_MAX_BYTES / 2**20:.0f} MB (ARCHIVE_IMPORT_MAX_MB)"
-                )
+            if size > limit:
+                problems.append(f"{path}: {size / 2**20:.1f} MB {too_large}")
                 continue
-            text = path.read_text(encoding="utf-8")
+            content = _read_at_most(path, limit)
+            if content is None:
+                problems.append(f"{path}: {too_large}")
+                continue
+            text = content.decode("utf-8")
         except FileNotFoundError:
             problems.append(f"{path}: no such file")
             continue
@@ -136,6 +139,22 @@ def _read_records(paths: Iterable[Path | str]) -> tuple[list[_Record], list[str]
     return records, problems
 
 
+def _read_at_most(path: Path, limit: int) -> bytes | None:
+    """Return a file's bytes, or None once it passes the limit.
+
+    A pipe or a device (/dev/zero, /dev/stdin) has no size to check first, so the bytes are
+    counted as they arrive and reading stops one byte past the limit.
+    """
+    chunks, total = [], 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(min(2**20, limit + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                return None
+    return b"".join(chunks)
+
+
 def _check_shape(record: _Record) -> str | None:
     item = record.data
     if not isinstance(item, dict):
@@ -145,8 +164,14 @@ def _check_shape(record: _Record) -> str | None:
         return "missing 'model'"
     if label.lower() not in MODEL_RANK:
         return f"unknown model '{label}'"
+    if label != label.lower():
+        # Django (and loaddata) look the app label up as written; one spelling keeps them agreed.
+        return f"model '{label}' must be written in lower case: '{label.lower()}'"
     if "pk" in item and item["pk"] is not None:
         return "records carry natural keys, not 'pk'"
+    unknown = sorted(set(item) - {"model", "pk", "fields"})
+    if unknown:
+        return f"unknown key '{unknown[0]}' (a record has only 'model' and 'fields')"
     fields = item.get("fields")
     if not isinstance(fields, dict):
         return "missing 'fields'"
@@ -158,6 +183,9 @@ def _check_shape(record: _Record) -> str | None:
             return f"{label}: unknown field '{name}'"
         if not getattr(model_field, "concrete", False) and not model_field.many_to_many:
             return f"{label}: unknown field '{name}'"
+        if not model_field.serialize and not model_field.many_to_many:
+            # e.g. "version": the database's own state, never part of a fixture or an export.
+            return f"{label}: '{name}' is not archive content and cannot be loaded"
         problem = _type_problem(model_field, fields[name])
         if problem:
             return f"{label}: {name}: {problem}"

@@ -50,6 +50,17 @@ def tag_names_parse(text: str) -> list[str]:
     return names
 
 
+def tag_name_validate(name: str) -> None:
+    """Refuse a name that cannot be a new tag: too long, or without a letter or digit."""
+    if len(name) > MAX_TAG_LENGTH:
+        raise ValidationError(
+            f"A tag name can be at most {MAX_TAG_LENGTH} characters: “{name[:40]}…”."
+        )
+    problem = m.tag_name_problem(name)
+    if problem:
+        raise ValidationError(problem)
+
+
 def tag_resolve(names: Iterable[str], *, create: bool = True) -> list[m.Tag | str]:
     """Return the existing tag for each name, matched ignoring case, spacing and punctuation.
 
@@ -75,14 +86,17 @@ def tag_resolve(names: Iterable[str], *, create: bool = True) -> list[m.Tag | st
         for r in m.TagRedirect.objects.filter(old_slug__in=slugs.values()).select_related("tag")
     }
     by_folded = {t.name.casefold(): t for t in candidates}
-    by_slug = {t.slug: t for t in candidates}
+    # An empty slug matches nothing: "!!!" must not become whichever tag has no slug.
+    by_slug = {t.slug: t for t in candidates if t.slug}
     result: list[m.Tag | str] = []
     seen: set[str] = set()
     for name in names:
-        tag = (
-            by_folded.get(name.casefold()) or by_slug.get(slugs[name]) or redirects.get(slugs[name])
-        )
-        key = f"tag:{tag.pk}" if tag else f"new:{slugs[name] or name.casefold()}"
+        tag = by_folded.get(name.casefold())
+        if tag is None and slugs[name]:
+            tag = by_slug.get(slugs[name]) or redirects.get(slugs[name])
+        if tag is None and create:
+            tag_name_validate(name)
+        key = f"tag:{tag.pk}" if tag else f"new:{slugs[name]}"
         if key in seen or (tag is None and not create):
             continue
         seen.add(key)
@@ -296,8 +310,7 @@ def tag_rename(tag: m.Tag, new_name: str, *, user) -> m.TagOperation | None:
     new_name = " ".join(new_name.split())
     if not new_name:
         raise ValidationError("A tag needs a name.")
-    if len(new_name) > MAX_TAG_LENGTH:
-        raise ValidationError(f"A tag name can be at most {MAX_TAG_LENGTH} characters.")
+    tag_name_validate(new_name)
     with transaction.atomic():
         tag = m.Tag.objects.select_for_update().get(pk=tag.pk)
         old_name, old_slug = tag.name, tag.slug
@@ -314,8 +327,6 @@ def tag_rename(tag: m.Tag, new_name: str, *, user) -> m.TagOperation | None:
                 f"There is already a tag called “{clash.name}”. "
                 "Merge the two tags instead of renaming."
             )
-        if not new_slug:
-            raise ValidationError("A tag name needs at least one letter or digit.")
         tag.name, tag.slug = new_name, new_slug
         tag.full_clean()
         tag.save()

@@ -1,20 +1,33 @@
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from archive import feeds, views
 
 app_name = "archive"
 
+# Every public page only reads: GET and HEAD, and 405 to anything else (OPTIONS and TRACE
+# included, which class-based views and feeds would otherwise answer).
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("articles/", views.ArticleListView.as_view(), name="article-list"),
-    path("articles/feed/", feeds.ArticleFeed(), name="article-feed"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
-    path("quotes/", views.QuoteListView.as_view(), name="quote-list"),
-    path("photos/", views.PhotoCaptionListView.as_view(), name="photocaption-list"),
-    path("places/", views.PlaceListView.as_view(), name="place-list"),
-    path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place-detail"),
-    path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
-    path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
-    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
-    path("outlets/<slug:slug>/", views.OutletDetailView.as_view(), name="outlet-detail"),
+    path("", require_safe(views.HomeView.as_view()), name="home"),
+    path("articles/", require_safe(views.ArticleListView.as_view()), name="article-list"),
+    path("articles/feed/", require_safe(feeds.ArticleFeed()), name="article-feed"),
+    path(
+        "articles/<slug:slug>/",
+        require_safe(views.ArticleDetailView.as_view()),
+        name="article-detail",
+    ),
+    path("quotes/", require_safe(views.QuoteListView.as_view()), name="quote-list"),
+    path("photos/", require_safe(views.PhotoCaptionListView.as_view()), name="photocaption-list"),
+    path("places/", require_safe(views.PlaceListView.as_view()), name="place-list"),
+    path("places/<slug:slug>/", require_safe(views.PlaceDetailView.as_view()), name="place-detail"),
+    path("speakers/", require_safe(views.SpeakerListView.as_view()), name="speaker-list"),
+    path(
+        "speakers/<slug:slug>/",
+        require_safe(views.SpeakerDetailView.as_view()),
+        name="speaker-detail",
+    ),
+    path("tags/<str:slug>/", require_safe(views.TagDetailView.as_view()), name="tag-detail"),
+    path(
+        "outlets/<slug:slug>/", require_safe(views.OutletDetailView.as_view()), name="outlet-detail"
+    ),
 ]

@@ -166,6 +166,9 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+# Where a login lands when its `next` is missing or unsafe (another site, "//evil"): the only
+# accounts are the desk's, so the admin index rather than Django's /accounts/profile/ (a 404).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # HTTPS hardening: on by default outside DEBUG; DJANGO_HTTPS=0 serves plain HTTP on loopback.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from archive.sitemaps import SITEMAPS
 from archive.views import healthz, robots_txt
@@ -12,9 +13,9 @@ admin.site.index_title = "Archive desk"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", robots_txt, name="robots"),
-    path("healthz", healthz, name="healthz"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", require_safe(robots_txt), name="robots"),
+    path("healthz", require_safe(healthz), name="healthz"),
     path("", include("archive.urls")),
 ]
 

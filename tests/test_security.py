@@ -238,3 +238,26 @@ def test_stored_markup_is_escaped_on_every_admin_page(admin_client, hostile_arch
             assert_inert(admin_client.get(change), change)
             checked += 1
     assert checked >= 1
+
+
+@pytest.mark.parametrize("method", ["options", "trace", "post", "put", "patch", "delete"])
+def test_every_public_url_answers_only_get_and_head(client, hostile_archive, method):
+    for url in [*public_urls(hostile_archive), "/robots.txt", "/healthz"]:
+        assert client.get(url).status_code == 200, url
+        assert client.head(url).status_code == 200, url
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, (method, url)
+        assert response["Allow"] == "GET, HEAD", (method, url)
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"]
+)
+def test_a_login_with_an_unsafe_next_lands_on_the_admin_index(client, next_url):
+    User.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": PASSWORD, "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200

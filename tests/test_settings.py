@@ -1,7 +1,10 @@
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
+
+from gunicorn.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,3 +40,34 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def gunicorn_settings(monkeypatch, **env) -> dict:
+    """Read config/gunicorn.py as gunicorn does, under the given environment."""
+    for name in ("GUNICORN_BIND", "GUNICORN_CONTROL_SOCKET"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    values = runpy.run_path(str(ROOT / "config" / "gunicorn.py"))
+    config = Config()
+    for name, value in values.items():
+        if name in config.settings:
+            config.set(name, value)
+    return {name: config.settings[name].get() for name in config.settings}
+
+
+def test_two_gunicorn_instances_get_control_sockets_of_their_own(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    first = gunicorn_settings(monkeypatch)
+    second = gunicorn_settings(monkeypatch, GUNICORN_BIND="127.0.0.1:8765")
+    socket = gunicorn_settings(monkeypatch, GUNICORN_BIND="unix:/run/archive/gunicorn.sock")
+    assert first["control_socket"] == str(tmp_path / "gunicorn-127.0.0.1-8000.ctl")
+    assert second["control_socket"] == str(tmp_path / "gunicorn-127.0.0.1-8765.ctl")
+    assert socket["control_socket"] == str(tmp_path / "gunicorn-unix-run-archive-gunicorn.sock.ctl")
+    assert not first["control_socket_disable"]
+
+
+def test_the_gunicorn_control_socket_can_be_named_or_turned_off(monkeypatch, tmp_path):
+    named = gunicorn_settings(monkeypatch, GUNICORN_CONTROL_SOCKET=str(tmp_path / "a.ctl"))
+    assert named["control_socket"] == str(tmp_path / "a.ctl")
+    assert gunicorn_settings(monkeypatch, GUNICORN_CONTROL_SOCKET="")["control_socket_disable"]

@@ -77,6 +77,7 @@ class TagAdmin(admin.ModelAdmin):
         class RenameForm(form):
             def clean_name(self):
                 name = " ".join(self.cleaned_data["name"].split())
+                tagging.tag_name_validate(name)
                 clash = (
                     Tag.objects.exclude(pk=self.instance.pk).filter(name__iexact=name).first()
                     or Tag.objects.exclude(pk=self.instance.pk)
@@ -88,8 +89,6 @@ class TagAdmin(admin.ModelAdmin):
                         f"There is already a tag called “{clash.name}”. To make them one, "
                         "select both in the tag list and use “Merge selected tags”."
                     )
-                if not Tag().slugify(name):
-                    raise ValidationError("A tag name needs at least one letter or digit.")
                 return name
 
         return RenameForm
