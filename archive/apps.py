@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 
 def search_index_ensure(sender, using="default", **kwargs):
     """Restore search triggers that a migration's table rebuild dropped."""
-    from archive import search_backends
+    from archive.search import backends as search_backends
 
     search_backends.ensure(connections[using])
 
@@ -25,7 +25,7 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from archive import history
+        from archive.editorial import history
 
         post_migrate.connect(search_index_ensure, sender=self)
         post_migrate.connect(revision_triggers_ensure, sender=self)

@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from archive import search, walking
+from archive import walking
 from archive.caching import cached_read
 from archive.models import (
     Article,
@@ -27,6 +27,7 @@ from archive.models import (
     Speaker,
     Tag,
 )
+from archive.search import query as search
 
 SLUG_RE = re.compile(r"^[-\w]{1,100}$")
 MAX_VALUES = 20

@@ -9,12 +9,14 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from archive import exports, facets, maps, pagination, search, selectors, tagging
+from archive import exports, facets, maps, pagination, selectors
 from archive.caching import cached_read
+from archive.editorial import tagging
 from archive.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
 from archive.pagination import RankedPaginator, SeekPaginator
 from archive.revision import Revisions, archive_revisions
+from archive.search import query as search
 
 EXPORT_FORMATS = ("json", "csv")
 

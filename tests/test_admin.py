@@ -5,6 +5,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from archive.editorial.tagging import tag_merge, tag_redirect_target, tag_resolve
 from archive.models import (
     Article,
     ArticleStatus,
@@ -16,7 +17,6 @@ from archive.models import (
     Tag,
     TagOperation,
 )
-from archive.tagging import tag_merge, tag_redirect_target, tag_resolve
 from tests.admin_support import action, admin_url, form_data, make_user
 from tests.conftest import soup
 from tests.factories import (

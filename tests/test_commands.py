@@ -193,7 +193,7 @@ def test_load_archive_without_arguments_loads_the_seed_fixtures():
 
 
 def test_loaddata_reads_the_seed_fixtures_too():
-    from archive.services import seed_fixture_paths
+    from archive.dataio.load import seed_fixture_paths
 
     call_command("loaddata", *seed_fixture_paths(), verbosity=0)
     call_command("loaddata", *seed_fixture_paths(), verbosity=0)

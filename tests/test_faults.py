@@ -19,8 +19,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from archive.dataio.checksum import archive_checksum, archive_checksums
 from archive.models import Article, Outlet, Place, Speaker, Tag
-from archive.services import archive_checksum, archive_checksums
 from tests.bulk import write_bulk_fixture
 from tests.factories import ArticleFactory, PhotoCaptionFactory, PlaceFactory, QuoteFactory
 
@@ -250,12 +250,12 @@ def test_a_load_that_finds_the_database_locked_says_so_and_writes_nothing(tmp_pa
     from django.core.management import CommandError
     from django.db import OperationalError
 
-    from archive import services
+    from archive.dataio import load
 
     def locked():
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "_wait_for_other_imports", locked)
+    monkeypatch.setattr(load, "_wait_for_other_imports", locked)
     fixture = tmp_path / "some.json"
     write_bulk_fixture(fixture, 2)
     with pytest.raises(CommandError, match=r"refused the load \(database is locked\); nothing"):

@@ -336,7 +336,7 @@ def seeded(db):
 def test_load_refuses_a_broken_file_names_the_problem_and_changes_nothing(seeded, tmp_path, case):
     from django.core.management import CommandError, call_command
 
-    from archive.services import archive_checksum
+    from archive.dataio.checksum import archive_checksum
 
     content, message = BROKEN_FILES[case]
     path = tmp_path / "broken.json"
@@ -390,7 +390,8 @@ def mangled_archives(draw):
 
 
 def test_load_either_loads_or_refuses_cleanly_whatever_the_records(seeded, tmp_path):
-    from archive.services import ArchiveImportError, archive_checksum, archive_import
+    from archive.dataio.checksum import archive_checksum
+    from archive.dataio.load import ArchiveImportError, archive_import
 
     before = archive_checksum()
     path = tmp_path / "mangled.json"

@@ -5,8 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Q
 
-from archive import search_backends
-from archive.generate import archive_generate
+from archive.dataio.generate import archive_generate
 from archive.models import (
     Article,
     ArticleStatus,
@@ -18,7 +17,8 @@ from archive.models import (
     Speaker,
     Tag,
 )
-from archive.search import article_search, caption_search, quote_search
+from archive.search import backends as search_backends
+from archive.search.query import article_search, caption_search, quote_search
 from tests.archive_io import export, flush_archive
 
 pytestmark = pytest.mark.django_db

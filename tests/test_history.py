@@ -4,9 +4,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from archive import history
+from archive.editorial import history
+from archive.editorial.tagging import tag_add, tag_merge, tag_remove
 from archive.models import Article, ArticleStatus, Place, PlaceAlias, Quote, Tag
-from archive.tagging import tag_add, tag_merge, tag_remove
 from tests.admin_support import admin_url, form_data
 from tests.conftest import soup
 from tests.factories import ArticleFactory, PlaceFactory, QuoteFactory, SpeakerFactory

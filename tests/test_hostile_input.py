@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from archive import tagging
+from archive.editorial import tagging
 from archive.exports import csv_lines
 from archive.models import ArticleStatus, Outlet, Tag
 from tests.admin_support import action, admin_url, form_data

@@ -19,8 +19,8 @@ from django.test import Client
 from django.urls import reverse
 
 from archive import models as m
-from archive.services import archive_checksum
-from archive.tagging import tag_rename
+from archive.dataio.checksum import archive_checksum
+from archive.editorial.tagging import tag_rename
 from tests.admin_support import form_data, make_user
 from tests.factories import (
     ArticleFactory,

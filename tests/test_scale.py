@@ -152,7 +152,7 @@ def test_editors_errors_and_the_admin_are_never_served_from_the_page_cache(clien
 
 @pytest.fixture
 def generated(settings):
-    from archive.generate import archive_generate
+    from archive.dataio.generate import archive_generate
 
     settings.ARCHIVE_PAGE_SIZE = 5
     archive_generate(articles=300, seed=5, batch=100)
@@ -299,7 +299,7 @@ def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids
     from django.test.utils import CaptureQueriesContext
 
     from archive import pagination
-    from archive.search import article_search
+    from archive.search.query import article_search
 
     ranked = article_search(Article.objects.published(), "troops regroup").order_by(
         "-search_rank", "-published_on", "-pk"
@@ -323,7 +323,7 @@ def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids
 
 
 def test_best_match_order_follows_an_edit_at_once(client, generated):
-    from archive.search import article_search
+    from archive.search.query import article_search
 
     first = slugs(client.get("/articles/?q=troops+regroup"))
     assert first

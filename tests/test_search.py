@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 
-from archive import search_backends
 from archive.models import Article, PhotoCaption, PlaceAlias, Quote, SpeakerAlias
-from archive.search import (
+from archive.search import backends as search_backends
+from archive.search.query import (
     article_search,
     caption_search,
     parse_terms,

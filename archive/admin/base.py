@@ -13,8 +13,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.managers import TaggableManager
 
-from archive import history, tagging
 from archive.admin.forms import ArchiveAdminForm, ArchiveTagField, TagNamesForm
+from archive.editorial import history, tagging
 from archive.models import Tag
 from archive.versioning import StaleVersionError
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from taggit.forms import TagField
 
-from archive import history, tagging
+from archive.editorial import history, tagging
 from archive.editorial.policy import (
     NOT_AN_EDITOR,
     NOT_AN_EDITOR_STATUS,

@@ -8,9 +8,9 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
 
-from archive import tagging
 from archive.admin.base import count_column
 from archive.admin.forms import TagMergeForm
+from archive.editorial import tagging
 from archive.models import Tag, TagOperation, TagRedirect
 
 

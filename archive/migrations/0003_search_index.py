@@ -8,14 +8,14 @@ from django.db import migrations
 
 
 def create_index(apps, schema_editor):
-    from archive import search_backends
+    from archive.search import backends as search_backends
 
     if schema_editor.connection.vendor in {"sqlite", "postgresql"}:
         search_backends.install(schema_editor.connection)
 
 
 def drop_index(apps, schema_editor):
-    from archive import search_backends
+    from archive.search import backends as search_backends
 
     if schema_editor.connection.vendor in {"sqlite", "postgresql"}:
         search_backends.uninstall(schema_editor.connection)

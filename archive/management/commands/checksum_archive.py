@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from archive.services import archive_checksum, archive_checksums
+from archive.dataio.checksum import archive_checksum, archive_checksums
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.services import archive_export
+from archive.dataio.export import archive_export
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.generate import archive_generate
+from archive.dataio.generate import archive_generate
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.services import ArchiveImportError, archive_import, seed_fixture_paths
+from archive.dataio.load import ArchiveImportError, archive_import, seed_fixture_paths
 
 PROGRESS_FROM = 500  # records; smaller loads finish before a bar would help
 

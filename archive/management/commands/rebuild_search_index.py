@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from archive.search import search_index_rebuild
+from archive.search.query import search_index_rebuild
 
 
 class Command(BaseCommand):

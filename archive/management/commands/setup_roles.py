@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.roles import CONTRIBUTOR, EDITOR, role_assign, roles_setup
+from archive.editorial.roles import CONTRIBUTOR, EDITOR, role_assign, roles_setup
 
 
 class Command(BaseCommand):

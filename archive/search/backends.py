@@ -1,4 +1,4 @@
-"""The two full-text engines behind archive.search: SQLite FTS5 and PostgreSQL text search.
+"""The two full-text engines behind archive.search.query: SQLite FTS5 and PostgreSQL text search.
 
 Both keep their index in objects the models do not declare (FTS5 tables on SQLite, a side
 table of weighted tsvectors on PostgreSQL), maintained by triggers so that every write —

@@ -376,7 +376,7 @@ def history_conflict(instance: models.Model, seen_version: int) -> Conflict:
 
 
 def _restore_links(instance: models.Model, relations: dict[str, list[str]]) -> None:
-    from archive.tagging import tag_resolve
+    from archive.editorial.tagging import tag_resolve
 
     for name, values in relations.items():
         if name not in RELATIONS[type(instance)]:

@@ -1,6 +1,6 @@
 """Ranked full-text search over articles, quotes and captions, on SQLite or PostgreSQL.
 
-The engine follows the database in use (archive.search_backends keeps the index). Query text
+The engine follows the database in use (archive.search.backends keeps the index). Query text
 is user input and never reaches either engine as syntax: it is cut into words and "quoted
 phrases", each word or phrase must match (AND), and a word or run of words that names a place
 or speaker, in any of its spellings, matches any of them (Izium finds Izyum). Text with no
@@ -28,8 +28,8 @@ from django.db.models import (
     Value,
 )
 
-from archive import search_backends as backends
 from archive.models import Article, PhotoCaption, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
+from archive.search import backends
 
 MAX_CHARS = 1000  # of query text read; more is ignored
 MAX_TERMS = 24  # words or phrases that must all match

@@ -16,13 +16,13 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils.text import slugify
 
 from archive import models as m
+from archive.editorial.history import history_baseline_bulk, history_record_bulk
 from archive.editorial.policy import (
     NOT_AN_EDITOR,
     policy_may_add,
     policy_may_curate_tags,
     policy_may_tag,
 )
-from archive.history import history_baseline_bulk, history_record_bulk
 
 # Every model that carries tags, with the label an editor reads.
 TAGGED_MODELS: list[tuple[str, type[models.Model]]] = [

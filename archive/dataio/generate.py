@@ -21,7 +21,7 @@ from django.db import connections, router, transaction
 from django.utils.text import slugify
 
 from archive import models as m
-from archive import search_backends
+from archive.search import backends as search_backends
 
 FIRST = "Oleksii Dmytro Olena Iryna Andrii Serhii Natalia Yulia Mykola Taras Oksana Viktor Ivan"
 FIRST += " Anna Maria Pavlo Roman Yevhen Kateryna Vadym Igor Denis Sergei Alexei Elena Tatiana"

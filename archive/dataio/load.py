@@ -1,10 +1,7 @@
-"""Writes that span more than one row: loading and exporting the archive."""
+"""Loading fixture files into the archive: validate everything first, then write all or nothing."""
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -17,30 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
-from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from archive import models as m
-
-# The order in which objects are loaded and exported: everything a row refers to comes first.
-ARCHIVE_MODELS: list[type[models.Model]] = [
-    m.Tag,
-    m.Outlet,
-    m.Place,
-    m.PlaceAlias,
-    m.PlaceTag,
-    m.Speaker,
-    m.SpeakerAlias,
-    m.SpeakerTag,
-    m.Article,
-    m.ArticleTag,
-    m.Quote,
-    m.QuoteTag,
-    m.PhotoCaption,
-    m.CaptionTag,
-]
-MODEL_RANK = {model._meta.label_lower: rank for rank, model in enumerate(ARCHIVE_MODELS)}
+from archive.dataio.catalog import MODEL_RANK
 
 
 def seed_fixture_paths() -> list[Path]:
@@ -392,108 +369,3 @@ def _unwrap(exc: Exception) -> str:
         value = text.split("field_value was", 1)[-1].strip(" '")
         return f"unknown {model_name.lower()} {value}"
     return text
-
-
-def _json_value(value):
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value.normalize())
-    return str(value)
-
-
-def archive_checksum_lines(model: type[models.Model]) -> list[str]:
-    """Return one canonical JSON line per object of a model, by natural keys, sorted."""
-    m2m = [f.name for f in model._meta.many_to_many if f.serialize]
-    forward = [f.name for f in model._meta.concrete_fields if f.many_to_one]
-    queryset = model._default_manager.select_related(*forward).prefetch_related(*m2m)
-    rows = serializers.serialize(
-        "python",
-        queryset.iterator(chunk_size=2000),
-        use_natural_foreign_keys=True,
-        use_natural_primary_keys=True,
-    )
-    lines = []
-    for row in rows:
-        fields = row["fields"]
-        for name in m2m:
-            fields[name] = sorted(fields[name])
-        lines.append(json.dumps(fields, sort_keys=True, default=_json_value))
-    return sorted(lines)
-
-
-def archive_checksums() -> dict[str, str]:
-    """Return a SHA-256 per archive model, over its objects' natural keys and fields."""
-    checksums = {}
-    for model in ARCHIVE_MODELS:
-        lines = archive_checksum_lines(model)
-        digest = hashlib.sha256(f"{model._meta.label_lower} {len(lines)}\n".encode())
-        for line in lines:
-            digest.update(line.encode() + b"\n")
-        checksums[model._meta.label_lower] = digest.hexdigest()
-    return checksums
-
-
-def archive_checksum() -> str:
-    """Return a SHA-256 of every archive object by natural key, whatever its primary key.
-
-    Two databases with the same articles, quotes, captions, places, speakers, outlets, tags,
-    taggings and aliases give the same checksum; any difference in any field changes it.
-    """
-    text = "".join(f"{label} {digest}\n" for label, digest in archive_checksums().items())
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def archive_export_objects() -> Iterable[models.Model]:
-    """Yield every archive object in load order, each model in its natural-key order."""
-    for model in ARCHIVE_MODELS:
-        if model is m.Place:
-            yield from _places_parent_first()
-            continue
-        queryset = model._default_manager.all()
-        yield from sorted(queryset.iterator(chunk_size=2000), key=_sort_key)
-
-
-def _sort_key(obj: models.Model):
-    return tuple(
-        str(part) if not isinstance(part, int) else f"{part:012d}" for part in obj.natural_key()
-    )
-
-
-def _places_parent_first() -> list[m.Place]:
-    places = list(m.Place.objects.all())
-    by_pk = {p.pk: p for p in places}
-
-    def depth(place: m.Place) -> int:
-        level, parent_id = 0, place.parent_id
-        while parent_id is not None and level < len(places):
-            level, parent_id = level + 1, by_pk[parent_id].parent_id
-        return level
-
-    return sorted(places, key=lambda p: (depth(p), p.slug))
-
-
-class _ExactJSONSerializer(JSONSerializer):
-    """Django's JSON serializer, keeping the microseconds its encoder cuts from times."""
-
-    def _value_from_field(self, obj, field):
-        value = field.value_from_object(obj)
-        if isinstance(value, datetime.datetime | datetime.time):
-            text = value.isoformat()
-            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
-        return super()._value_from_field(obj, field)
-
-
-def archive_export(stream) -> int:
-    """Write the whole archive to a stream as a natural-key fixture; return the object count."""
-    objects = list(archive_export_objects())
-    _ExactJSONSerializer().serialize(
-        objects,
-        stream=stream,
-        indent=2,
-        use_natural_foreign_keys=True,
-        use_natural_primary_keys=True,
-        ensure_ascii=False,
-    )
-    stream.write("\n")
-    return len(objects)
