@@ -44,15 +44,19 @@ def _outlines() -> dict[str, list[list[float]]]:
 
 
 def place_map(*, place: Place) -> PlaceMap | None:
-    """Return a map of a place among its neighbours, or None if it has no coordinates."""
+    """Return a map of a place among its public neighbours, or None if it has no coordinates."""
     if place.latitude is None or place.longitude is None:
         return None
     ancestors = _ancestors(place)
-    neighbours = Place.objects.filter(
-        Q(pk=place.pk) | Q(parent=place) | Q(parent_id=place.parent_id, parent__isnull=False),
-        latitude__isnull=False,
-        longitude__isnull=False,
-    ).order_by("name")[:40]
+    neighbours = (
+        Place.objects.public()
+        .filter(
+            Q(pk=place.pk) | Q(parent=place) | Q(parent_id=place.parent_id, parent__isnull=False),
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .order_by("name")[:40]
+    )
     outline_key = next((p.slug for p in [place, *ancestors] if p.slug in _outlines()), None)
     outline = _outlines().get(outline_key, [])
     coords = [(float(p.longitude), float(p.latitude)) for p in neighbours]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +46,35 @@ class SlugQuerySet(models.QuerySet):
 # --- Tags -----------------------------------------------------------------------------------
 
 
-class TagManager(models.Manager):
+# What readers may see of the people, places, tags and outlets the archive names: only those
+# that published material uses. An editor's draft often names a source who must stay unnamed
+# until publication; every public surface goes through these `public()` methods.
+
+
+def _published_uses(*uses: tuple[type[models.Model], str, str]) -> Q:
+    """Rows some published item points at: each use is (model, its link column, article path)."""
+    found = Q()
+    for model, column, article in uses:
+        rows = model._default_manager.filter(
+            **{column: OuterRef("pk"), f"{article}status": ArticleStatus.PUBLISHED}
+        )
+        found |= Q(Exists(rows))
+    return found
+
+
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """Return tags on a published article or on a quote or caption of one."""
+        return self.filter(
+            _published_uses(
+                (ArticleTag, "tag", "content_object__"),
+                (QuoteTag, "tag", "content_object__article__"),
+                (CaptionTag, "tag", "content_object__article__"),
+            )
+        )
+
+
+class TagManager(models.Manager.from_queryset(TagQuerySet)):
     """Find tags by name, ignoring case."""
 
     def get_by_natural_key(self, name):
@@ -192,7 +220,16 @@ class OutletKind(models.TextChoices):
 
 
 class OutletQuerySet(SlugQuerySet):
-    pass
+    def public(self):
+        """Return outlets that publish, are cited by or supply photos to published articles."""
+        return self.filter(
+            _published_uses(
+                (Article, "outlet", ""),
+                (Article.cited_outlets.through, "outlet", "article__"),
+                (PhotoCaption, "agency", "article__"),
+                (PhotoCaption, "distributor", "article__"),
+            )
+        )
 
 
 class Outlet(models.Model):
@@ -231,8 +268,30 @@ class PlaceKind(models.TextChoices):
     VILLAGE = "village", "Village"
 
 
+# Places nest at most a few levels (town, region, country); four covers any real hierarchy.
+PLACE_DEPTH = 4
+
+
+def _place_mentioned() -> Q:
+    return _published_uses(
+        (Article.places.through, "place", "article__"),
+        (Quote, "place", "article__"),
+        (PhotoCaption, "place", "article__"),
+    )
+
+
 class PlaceQuerySet(SlugQuerySet):
-    pass
+    def public(self):
+        """Return places that published material mentions, or that hold a place it mentions.
+
+        An article's places, a quote's or a caption's place count as mentions; each level of
+        the hierarchy is its own EXISTS, so every check is served by an index.
+        """
+        shown = _place_mentioned()
+        for depth in range(1, PLACE_DEPTH + 1):
+            inside = Place.objects.filter(**{"__".join(["parent"] * depth): OuterRef("pk")})
+            shown |= Q(Exists(inside.filter(_place_mentioned())))
+        return self.filter(shown)
 
 
 class Place(VersionedModel):
@@ -348,7 +407,9 @@ class SpeakerKind(models.TextChoices):
 
 
 class SpeakerQuerySet(SlugQuerySet):
-    pass
+    def public(self):
+        """Return speakers quoted in published articles."""
+        return self.filter(_published_uses((Quote, "speaker", "article__")))
 
 
 class Speaker(VersionedModel):

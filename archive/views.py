@@ -296,7 +296,11 @@ class ArticleDetailView(DetailView):
 
 
 class SubjectDetailView(DetailView):
-    """A page about one place, speaker, tag or outlet and the published material about it."""
+    """A page about one place, speaker, tag or outlet and the published material about it.
+
+    Each subclass's queryset holds only subjects published material uses (`public()`): the
+    page of one that only drafts name is not found.
+    """
 
     template_name = "archive/subject_detail.html"
     context_object_name = "subject"
@@ -351,7 +355,11 @@ class PlaceDetailView(SubjectDetailView):
 
     def get_queryset(self):
         # Three levels of parents cover the map's walk up to the country without more queries.
-        return Place.objects.select_related("parent__parent__parent").prefetch_related("aliases")
+        return (
+            Place.objects.public()
+            .select_related("parent__parent__parent")
+            .prefetch_related("aliases")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -365,7 +373,7 @@ class SpeakerDetailView(SubjectDetailView):
     page_selector = selectors.speaker_page
 
     def get_queryset(self):
-        return Speaker.objects.prefetch_related("aliases")
+        return Speaker.objects.public().prefetch_related("aliases")
 
 
 class TagDetailView(SubjectDetailView):
@@ -373,10 +381,14 @@ class TagDetailView(SubjectDetailView):
     subject_label = "Tag"
     page_selector = selectors.tag_page
 
+    def get_queryset(self):
+        return Tag.objects.public()
+
     def get(self, request, *args, **kwargs):
         # A tag that was merged into another or renamed keeps its old address as a redirect.
+        # It leads only to a tag readers may see, so as not to name a tag only drafts carry.
         if not Tag.objects.filter(slug=kwargs["slug"]).exists():
-            target = tagging.tag_redirect_target(kwargs["slug"])
+            target = tagging.tag_redirect_target(kwargs["slug"], among=Tag.objects.public())
             if target:
                 return redirect(target, permanent=True)
         return super().get(request, *args, **kwargs)
@@ -386,6 +398,9 @@ class OutletDetailView(SubjectDetailView):
     model = Outlet
     subject_label = "Outlet"
     page_selector = selectors.outlet_page
+
+    def get_queryset(self):
+        return Outlet.objects.public()
 
 
 class RankedIndexView(TemplateView):
