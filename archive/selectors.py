@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from archive.models import (
     PLACE_DEPTH,
@@ -94,7 +94,6 @@ class SubjectPage:
     articles: QuerySet[Article]
     quotes: QuerySet[Quote]
     captions: QuerySet[PhotoCaption]
-    children: list[Place] = field(default_factory=list)
 
 
 def subject_counts(*, page: SubjectPage) -> dict[str, int]:
@@ -115,23 +114,23 @@ def subject_counts(*, page: SubjectPage) -> dict[str, int]:
 
 
 def place_inside(*, place: Place) -> list[Place]:
-    """Return every place inside this one, at any depth, by name (one query per place object).
-
-    Each place directly inside carries `shown`: whether readers may see it (`public()`),
-    checked for those alone, in the same query.
-    """
+    """Return every place inside this one, at any depth, by name (one query per place object)."""
     if "_inside" not in place.__dict__:
         inside = Q(parent=place)
         for depth in range(2, PLACE_DEPTH + 1):
             inside |= Q(**{"__".join(["parent"] * depth): place})
-        public = Exists(Place.objects.public().filter(pk=OuterRef("pk")))
-        rows = (
-            Place.objects.filter(inside)
-            .annotate(shown=Case(When(parent=place, then=public), default=Value(False)))
-            .only("pk", "name", "slug", "parent_id")
-        )
+        rows = Place.objects.filter(inside).only("pk", "name", "slug", "parent_id")
         place.__dict__["_inside"] = list(rows)
     return place.__dict__["_inside"]
+
+
+def place_nearby(*, place: Place) -> list[Place]:
+    """Return a place, the places directly inside it and beside it (same parent), by name.
+
+    Each carries `shown`, whether readers may see it: the page lists and maps only those.
+    """
+    beside = Q(parent_id=place.parent_id, parent__isnull=False)
+    return list(Place.objects.filter(Q(pk=place.pk) | Q(parent=place) | beside).with_shown())
 
 
 # From this many rows on, a subject page's latest rows are found by walking the date index and
@@ -153,7 +152,6 @@ def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
     ids = [place.pk, *(p.pk for p in inside)]
     links = Article.places.through.objects.filter(place_id__in=ids)
     return SubjectPage(
-        children=[p for p in inside if p.parent_id == place.pk and p.shown],
         articles=Article.objects.published()
         .filter(linked(links, "article_id", walk="articles" in walk))
         .for_list(),

@@ -298,8 +298,8 @@ class ArticleDetailView(DetailView):
 class SubjectDetailView(DetailView):
     """A page about one place, speaker, tag or outlet and the published material about it.
 
-    Each subclass's queryset holds only subjects published material uses (`public()`): the
-    page of one that only drafts name is not found.
+    The page of a subject that no published material uses (see `public()` on its queryset),
+    one that only drafts name, is not found: its counts say so.
     """
 
     template_name = "archive/subject_detail.html"
@@ -321,6 +321,10 @@ class SubjectDetailView(DetailView):
             revision=request_revisions(self.request).counts,
             counts=True,
         )
+        # The counts are of the published material that uses the subject, as its queryset's
+        # public() defines it: none means a subject only drafts name, so no page.
+        if not any(counts.values()):
+            raise Http404("No published material uses this.")
 
         walk = selectors.walked_sections(counts)
         if walk:
@@ -333,7 +337,6 @@ class SubjectDetailView(DetailView):
         context.update(
             subject_label=self.subject_label,
             counts=counts,
-            children=page.children,
             articles=latest(page.articles, counts["articles"], "published_on"),
             # Quotes and captions here show no tags, so their tags are not loaded.
             quotes=latest(
@@ -355,15 +358,13 @@ class PlaceDetailView(SubjectDetailView):
 
     def get_queryset(self):
         # Three levels of parents cover the map's walk up to the country without more queries.
-        return (
-            Place.objects.public()
-            .select_related("parent__parent__parent")
-            .prefetch_related("aliases")
-        )
+        return Place.objects.select_related("parent__parent__parent").prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["map"] = maps.place_map(place=self.object)
+        nearby = selectors.place_nearby(place=self.object)
+        context["children"] = [p for p in nearby if p.parent_id == self.object.pk and p.shown]
+        context["map"] = maps.place_map(place=self.object, nearby=nearby)
         return context
 
 
@@ -373,16 +374,13 @@ class SpeakerDetailView(SubjectDetailView):
     page_selector = selectors.speaker_page
 
     def get_queryset(self):
-        return Speaker.objects.public().prefetch_related("aliases")
+        return Speaker.objects.prefetch_related("aliases")
 
 
 class TagDetailView(SubjectDetailView):
     model = Tag
     subject_label = "Tag"
     page_selector = selectors.tag_page
-
-    def get_queryset(self):
-        return Tag.objects.public()
 
     def get(self, request, *args, **kwargs):
         # A tag that was merged into another or renamed keeps its old address as a redirect.
@@ -398,9 +396,6 @@ class OutletDetailView(SubjectDetailView):
     model = Outlet
     subject_label = "Outlet"
     page_selector = selectors.outlet_page
-
-    def get_queryset(self):
-        return Outlet.objects.public()
 
 
 class RankedIndexView(TemplateView):

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from archive.models import ArticleStatus, PlaceAlias, Tag, TagRedirect
+from archive.models import ArticleStatus, Outlet, Place, PlaceAlias, Speaker, Tag, TagRedirect
 from tests.conftest import soup
 from tests.factories import (
     ArticleFactory,
@@ -267,3 +267,15 @@ def test_a_spelling_of_an_unpublished_place_does_not_widen_a_search(client):
     assert found("Hidnvil") == []
     publish(draft)
     assert found("Hidnvil") == ["Shelling reported"]
+
+
+def test_a_subject_page_answers_exactly_when_its_queryset_calls_it_public(client, unpublished):
+    # Subject pages decide from their counts; the indexes, maps and chips from public().
+    kinds = ((Place, "places"), (Speaker, "speakers"), (Tag, "tags"), (Outlet, "outlets"))
+    for status in (unpublished.status, ArticleStatus.PUBLISHED):
+        publish(unpublished, status)
+        for model, prefix in kinds:
+            public = set(model.objects.public().values_list("slug", flat=True))
+            for slug in model.objects.values_list("slug", flat=True):
+                answered = client.get(f"/{prefix}/{slug}/").status_code == 200
+                assert answered == (slug in public), (status, prefix, slug)
