@@ -149,8 +149,9 @@ LABEL_MODELS = {"place": Place, "tag": Tag, "outlet": Outlet, "agency": Outlet, 
 
 
 def _labels(name: str, slugs: list[str]) -> dict[str, str]:
+    # A slug only drafts use is shown as typed, like an unknown one: its name stays unsaid.
     model = LABEL_MODELS[name]
-    return dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return dict(model.objects.public().filter(slug__in=slugs).values_list("slug", "name"))
 
 
 @dataclass

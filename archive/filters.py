@@ -63,7 +63,11 @@ class SlugListField(forms.Field):
 
 class ArchiveFilterForm(forms.Form):
     def clean_place(self):
-        """Turn spellings into the places' own slugs: ?place=izium means Izyum."""
+        """Turn spellings into the places' own slugs: ?place=izium means Izyum.
+
+        Only public places are looked up by spelling, so that a spelling does not reveal the
+        slug of a place only drafts mention.
+        """
         values = self.cleaned_data.get("place") or []
         if not values:
             return values
@@ -75,8 +79,8 @@ class ArchiveFilterForm(forms.Form):
             query = Q()
             for name in unknown:
                 query |= Q(name__iexact=name) | Q(aliases__name__iexact=name)
-            for slug, name, alias in Place.objects.filter(query).values_list(
-                "slug", "name", "aliases__name"
+            for slug, name, alias in (
+                Place.objects.public().filter(query).values_list("slug", "name", "aliases__name")
             ):
                 for spelling in (name, alias):
                     if spelling and spelling.lower() in names:

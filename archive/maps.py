@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from django.db.models import Q
 
 from archive.models import Place
 
@@ -43,16 +42,20 @@ def _outlines() -> dict[str, list[list[float]]]:
     return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
-def place_map(*, place: Place) -> PlaceMap | None:
-    """Return a map of a place among its neighbours, or None if it has no coordinates."""
+def place_map(*, place: Place, nearby: Iterable[Place]) -> PlaceMap | None:
+    """Return a map of a place among its neighbours, or None if it has no coordinates.
+
+    `nearby` holds the place and its neighbours (`selectors.place_nearby`); only those
+    readers may see are drawn and labelled.
+    """
     if place.latitude is None or place.longitude is None:
         return None
     ancestors = _ancestors(place)
-    neighbours = Place.objects.filter(
-        Q(pk=place.pk) | Q(parent=place) | Q(parent_id=place.parent_id, parent__isnull=False),
-        latitude__isnull=False,
-        longitude__isnull=False,
-    ).order_by("name")[:40]
+    neighbours = [
+        other
+        for other in nearby
+        if other.shown and other.latitude is not None and other.longitude is not None
+    ][:40]
     outline_key = next((p.slug for p in [place, *ancestors] if p.slug in _outlines()), None)
     outline = _outlines().get(outline_key, [])
     coords = [(float(p.longitude), float(p.latitude)) for p in neighbours]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -54,7 +54,39 @@ def tag_name_problem(name: str) -> str | None:
     return None
 
 
-class TagManager(models.Manager):
+# What readers may see of the people, places, tags and outlets the archive names: only those
+# that published material uses. An editor's draft often names a source who must stay unnamed
+# until publication; every public surface goes through these `public()` methods.
+
+
+def _published_uses(*uses: tuple[type[models.Model], str, str]) -> Q:
+    """Rows some published item points at: each use is (model, its link column, article id).
+
+    The item's article is checked by its primary key in an EXISTS of its own: joined, SQLite's
+    planner starts from the index on status and reads every published article for a subject
+    that published material does not use; this way each check follows the link's own index.
+    """
+    found = Q()
+    for model, column, article_id in uses:
+        published = Article.objects.published().filter(pk=OuterRef(article_id))
+        rows = model._default_manager.filter(Exists(published), **{column: OuterRef("pk")})
+        found |= Q(Exists(rows))
+    return found
+
+
+class TagQuerySet(models.QuerySet):
+    def public(self):
+        """Return tags on a published article or on a quote or caption of one."""
+        return self.filter(
+            _published_uses(
+                (ArticleTag, "tag", "content_object_id"),
+                (QuoteTag, "tag", "content_object__article_id"),
+                (CaptionTag, "tag", "content_object__article_id"),
+            )
+        )
+
+
+class TagManager(models.Manager.from_queryset(TagQuerySet)):
     """Find tags by name, ignoring case."""
 
     def get_by_natural_key(self, name):
@@ -218,7 +250,16 @@ class OutletKind(models.TextChoices):
 
 
 class OutletQuerySet(SlugQuerySet):
-    pass
+    def public(self):
+        """Return outlets that publish, are cited by or supply photos to published articles."""
+        return self.filter(
+            _published_uses(
+                (Article, "outlet", "pk"),
+                (Article.cited_outlets.through, "outlet", "article_id"),
+                (PhotoCaption, "agency", "article_id"),
+                (PhotoCaption, "distributor", "article_id"),
+            )
+        )
 
 
 class Outlet(models.Model):
@@ -257,8 +298,38 @@ class PlaceKind(models.TextChoices):
     VILLAGE = "village", "Village"
 
 
+# Places nest at most a few levels (town, region, country); four covers any real hierarchy.
+PLACE_DEPTH = 4
+
+
+@functools.cache
+def place_public() -> Q:
+    """Places that published material mentions, or that hold a place it mentions.
+
+    An article's places, a quote's or a caption's place count as mentions. Each source and
+    each level of the hierarchy is its own EXISTS, so every check is served by an index.
+    Built once: its thirty subqueries take Django longer to build than the database to run,
+    and Django copies a condition before resolving it, so one copy serves every query.
+    """
+    shown = Q()
+    for depth in range(PLACE_DEPTH + 1):
+        path = "__".join(["place", *["parent"] * depth])
+        shown |= _published_uses(
+            (Article.places.through, path, "article_id"),
+            (Quote, path, "article_id"),
+            (PhotoCaption, path, "article_id"),
+        )
+    return shown
+
+
 class PlaceQuerySet(SlugQuerySet):
-    pass
+    def public(self):
+        """Return places that published material mentions, or that hold a place it mentions."""
+        return self.filter(place_public())
+
+    def with_shown(self):
+        """Return places, each with `shown`: whether it is public (see `public()`)."""
+        return self.annotate(shown=ExpressionWrapper(place_public(), BooleanField()))
 
 
 class Place(VersionedModel):
@@ -374,7 +445,9 @@ class SpeakerKind(models.TextChoices):
 
 
 class SpeakerQuerySet(SlugQuerySet):
-    pass
+    def public(self):
+        """Return speakers quoted in published articles."""
+        return self.filter(_published_uses((Quote, "speaker", "article_id")))
 
 
 class Speaker(VersionedModel):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from archive.models import (
+    PLACE_DEPTH,
     Article,
     ArticleTag,
     CaptionTag,
@@ -93,7 +94,6 @@ class SubjectPage:
     articles: QuerySet[Article]
     quotes: QuerySet[Quote]
     captions: QuerySet[PhotoCaption]
-    children: list[Place] = field(default_factory=list)
 
 
 def subject_counts(*, page: SubjectPage) -> dict[str, int]:
@@ -117,11 +117,20 @@ def place_inside(*, place: Place) -> list[Place]:
     """Return every place inside this one, at any depth, by name (one query per place object)."""
     if "_inside" not in place.__dict__:
         inside = Q(parent=place)
-        for depth in range(2, 5):
+        for depth in range(2, PLACE_DEPTH + 1):
             inside |= Q(**{"__".join(["parent"] * depth): place})
         rows = Place.objects.filter(inside).only("pk", "name", "slug", "parent_id")
         place.__dict__["_inside"] = list(rows)
     return place.__dict__["_inside"]
+
+
+def place_nearby(*, place: Place) -> list[Place]:
+    """Return a place, the places directly inside it and beside it (same parent), by name.
+
+    Each carries `shown`, whether readers may see it: the page lists and maps only those.
+    """
+    beside = Q(parent_id=place.parent_id, parent__isnull=False)
+    return list(Place.objects.filter(Q(pk=place.pk) | Q(parent=place) | beside).with_shown())
 
 
 # From this many rows on, a subject page's latest rows are found by walking the date index and
@@ -143,7 +152,6 @@ def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
     ids = [place.pk, *(p.pk for p in inside)]
     links = Article.places.through.objects.filter(place_id__in=ids)
     return SubjectPage(
-        children=[p for p in inside if p.parent_id == place.pk],
         articles=Article.objects.published()
         .filter(linked(links, "article_id", walk="articles" in walk))
         .for_list(),
@@ -301,10 +309,11 @@ def _filter_label(name: str, value, facets: list) -> str:
 
 
 def place_ranking() -> list[tuple[int, int]]:
-    """Return (place id, published articles that mention it) for every place, most first.
+    """Return (place id, published articles that mention it) for every public place, most first.
 
-    One pass over the place links of published articles, by index; places no published
-    article mentions follow with 0. Ties go by name.
+    One pass over the place links of published articles, by index; public places no published
+    article names (mentioned by a quote or caption, or holding places that are) follow with 0.
+    Ties go by name.
     """
     counted = dict(
         Article.places.through.objects.filter(
@@ -314,16 +323,16 @@ def place_ranking() -> list[tuple[int, int]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    names = Place.objects.values_list("pk", "name")
+    names = Place.objects.public().values_list("pk", "name")
     ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
     return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
 
 
 def speaker_ranking() -> list[tuple[int, int]]:
-    """Return (speaker id, published quotes) for every speaker, most first, ties by name."""
+    """Return (speaker id, published quotes) for every speaker quoted, most first, ties by name."""
     counted = dict(
         Quote.objects.published().values_list("speaker_id").annotate(n=Count("pk")).order_by()
     )
-    names = Speaker.objects.values_list("pk", "name")
+    names = Speaker.objects.public().values_list("pk", "name")
     ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
     return [(pk, counted.get(pk, 0)) for pk, _name in ranked]

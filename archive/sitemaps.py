@@ -1,10 +1,9 @@
 """sitemap.xml: every public page, published material only."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
 from django.urls import reverse
 
-from archive.models import Article, ArticleStatus, Outlet, Place, Speaker, Tag
+from archive.models import Article, Outlet, Place, Speaker, Tag
 
 
 class ArticleSitemap(Sitemap):
@@ -46,23 +45,11 @@ class ListSitemap(Sitemap):
         return reverse(item)
 
 
-PUBLISHED = ArticleStatus.PUBLISHED
 SITEMAPS = {
     "lists": ListSitemap(),
     "articles": ArticleSitemap(),
-    "places": SubjectSitemap(Place.objects.filter(articles__status=PUBLISHED).distinct()),
-    "speakers": SubjectSitemap(
-        Speaker.objects.filter(quotes__article__status=PUBLISHED).distinct()
-    ),
-    "tags": SubjectSitemap(
-        Tag.objects.filter(
-            Q(articletag_items__content_object__status=PUBLISHED)
-            | Q(quotetag_items__content_object__article__status=PUBLISHED)
-        ).distinct()
-    ),
-    "outlets": SubjectSitemap(
-        Outlet.objects.filter(
-            Q(articles__status=PUBLISHED) | Q(cited_by__status=PUBLISHED)
-        ).distinct()
-    ),
+    "places": SubjectSitemap(Place.objects.public()),
+    "speakers": SubjectSitemap(Speaker.objects.public()),
+    "tags": SubjectSitemap(Tag.objects.public()),
+    "outlets": SubjectSitemap(Outlet.objects.public()),
 }

@@ -298,7 +298,11 @@ class ArticleDetailView(DetailView):
 
 
 class SubjectDetailView(DetailView):
-    """A page about one place, speaker, tag or outlet and the published material about it."""
+    """A page about one place, speaker, tag or outlet and the published material about it.
+
+    The page of a subject that no published material uses (see `public()` on its queryset),
+    one that only drafts name, is not found: its counts say so.
+    """
 
     template_name = "archive/subject_detail.html"
     context_object_name = "subject"
@@ -319,6 +323,10 @@ class SubjectDetailView(DetailView):
             revision=request_revisions(self.request).counts,
             counts=True,
         )
+        # The counts are of the published material that uses the subject, as its queryset's
+        # public() defines it: none means a subject only drafts name, so no page.
+        if not any(counts.values()):
+            raise Http404("No published material uses this.")
 
         walk = selectors.walked_sections(counts)
         if walk:
@@ -331,7 +339,6 @@ class SubjectDetailView(DetailView):
         context.update(
             subject_label=self.subject_label,
             counts=counts,
-            children=page.children,
             articles=latest(page.articles, counts["articles"], "published_on"),
             # Quotes and captions here show no tags, so their tags are not loaded.
             quotes=latest(
@@ -357,7 +364,9 @@ class PlaceDetailView(SubjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["map"] = maps.place_map(place=self.object)
+        nearby = selectors.place_nearby(place=self.object)
+        context["children"] = [p for p in nearby if p.parent_id == self.object.pk and p.shown]
+        context["map"] = maps.place_map(place=self.object, nearby=nearby)
         return context
 
 
@@ -377,8 +386,9 @@ class TagDetailView(SubjectDetailView):
 
     def get(self, request, *args, **kwargs):
         # A tag that was merged into another or renamed keeps its old address as a redirect.
+        # It leads only to a tag readers may see, so as not to name a tag only drafts carry.
         if not Tag.objects.filter(slug=kwargs["slug"]).exists():
-            target = tagging.tag_redirect_target(kwargs["slug"])
+            target = tagging.tag_redirect_target(kwargs["slug"], among=Tag.objects.public())
             if target:
                 return redirect(target, permanent=True)
         return super().get(request, *args, **kwargs)

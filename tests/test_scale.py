@@ -359,7 +359,10 @@ def test_subject_pages_are_the_same_whether_they_walk_the_date_index_or_not(clie
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(subject.get_absolute_url())
         assert response.status_code == 200
-        walked = any("EXISTS" in q["sql"] or " + 0" in q["sql"] for q in ctx.captured_queries)
+        # Reading the subject itself checks with EXISTS that published material uses it.
+        own = f'SELECT "{subject._meta.db_table}".'
+        sections = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(own)]
+        walked = any("EXISTS" in sql or " + 0" in sql for sql in sections)
         return response.content.decode(), walked
 
     original = selectors.WALK_MIN

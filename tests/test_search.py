@@ -50,6 +50,9 @@ def places():
     zelenskyy = SpeakerFactory(name="Volodymyr Zelenskyy", slug="volodymyr-zelenskyy")
     SpeakerAlias.objects.create(owner=zelenskyy, name="Zelensky")
     SpeakerAlias.objects.create(owner=zelenskyy, name="Zelenskyy")
+    # Only names that published material uses lend their spellings to a search.
+    mentions = body("Nothing to find.", slug="mentions", places=[izyum, balakliya, oblast])
+    QuoteFactory(article=mentions, speaker=zelenskyy, text="Nothing said.")
 
 
 # --- Matching -------------------------------------------------------------------------------
@@ -361,7 +364,7 @@ def test_snippets_without_a_match_show_the_opening():
 
 def test_a_new_spelling_expands_the_public_search_at_once(client):
     izyum = PlaceFactory(name="Izyum", slug="izyum")
-    body("Russian forces left Izyum on Saturday.", headline="Troops leave Izyum")
+    body("Russian forces left Izyum on Saturday.", headline="Troops leave Izyum", places=[izyum])
 
     def listed(text):
         response = client.get("/articles/", {"q": text})

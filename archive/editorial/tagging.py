@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils.text import slugify
 
@@ -371,7 +371,13 @@ def tag_suggestions(text: str, *, limit: int = 10) -> list[dict]:
     return [{"name": t.name, "count": t.total_count} for t in tags[:limit]]
 
 
-def tag_redirect_target(slug: str) -> str | None:
-    """Return the address a merged or renamed tag's old slug now leads to, or None."""
-    redirect = m.TagRedirect.objects.filter(old_slug=slug).select_related("tag").first()
+def tag_redirect_target(slug: str, *, among: QuerySet | None = None) -> str | None:
+    """Return the address a merged or renamed tag's old slug now leads to, or None.
+
+    With `among`, only a tag in that queryset counts (readers are led only to public tags).
+    """
+    redirects = m.TagRedirect.objects.filter(old_slug=slug)
+    if among is not None:
+        redirects = redirects.filter(tag__in=among)
+    redirect = redirects.select_related("tag").first()
     return redirect.tag.get_absolute_url() if redirect else None

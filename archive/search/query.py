@@ -117,7 +117,11 @@ def _spellings_by_name(units: list[tuple[Words, bool]]) -> dict[str, list[Words]
     if not owners:
         return {}
     family: dict[tuple[str, int], list[Words]] = {}
-    filters = {kind: (Q(pk__in=ids), Q(owner_id__in=ids)) for kind, ids in owners.items()}
+    # Only a public place or speaker lends its spellings: one only drafts name stays unnamed.
+    filters = {}
+    for kind, ids in owners.items():
+        public = kinds[kind][0].objects.public().filter(pk__in=ids).values("pk")
+        filters[kind] = (Q(pk__in=public), Q(owner_id__in=public))
     for kind, pk, name in _names(kinds, filters):
         if words := tuple(WORD.findall(name)):
             family.setdefault((kind, pk), []).append(words)
