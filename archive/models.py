@@ -6,6 +6,7 @@ Every model has a natural key, so fixtures and exports never depend on primary k
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
@@ -54,6 +55,17 @@ def tag_name_problem(name: str) -> str | None:
     return None
 
 
+def tag_name_validate(name: str) -> None:
+    """Refuse a name that cannot be a new tag: too long, or without a letter or digit."""
+    if len(name) > MAX_TAG_LENGTH:
+        raise ValidationError(
+            f"A tag name can be at most {MAX_TAG_LENGTH} characters: “{name[:40]}…”."
+        )
+    problem = tag_name_problem(name)
+    if problem:
+        raise ValidationError(problem)
+
+
 # What readers may see of the people, places, tags and outlets the archive names: only those
 # that published material uses. An editor's draft often names a source who must stay unnamed
 # until publication; every public surface goes through these `public()` methods.
@@ -91,6 +103,48 @@ class TagManager(models.Manager.from_queryset(TagQuerySet)):
 
     def get_by_natural_key(self, name):
         return self.get(name__iexact=name)
+
+    def resolve(self, names: Iterable[str], *, create: bool = True) -> list[Tag | str]:
+        """Return the existing tag for each name, matched ignoring case, spacing and punctuation.
+
+        A name matches a tag with the same name in any case, the same slug ("Kharkiv offensive"
+        and "kharkiv-offensive"), or the old slug of a tag that was merged or renamed. Names that
+        match nothing are returned as strings (new tags), unless `create` is false, when they are
+        left out. Repeats collapse to one.
+        """
+        names = [n for n in (" ".join(str(n).split()) for n in names) if n]
+        if not names:
+            return []
+        too_long = [n for n in names if len(n) > MAX_TAG_LENGTH]
+        if too_long:
+            raise ValidationError(
+                f"A tag name can be at most {MAX_TAG_LENGTH} characters: “{too_long[0][:40]}…”."
+            )
+        slugs = {name: Tag().slugify(name) for name in names}
+        # The slug is lower case, so matching it also matches the name in any case, in every
+        # script (SQLite's own case folding covers ASCII only).
+        candidates = list(self.filter(Q(name__in=names) | Q(slug__in=slugs.values())))
+        redirects = {
+            r.old_slug: r.tag
+            for r in TagRedirect.objects.filter(old_slug__in=slugs.values()).select_related("tag")
+        }
+        by_folded = {t.name.casefold(): t for t in candidates}
+        # An empty slug matches nothing: "!!!" must not become whichever tag has no slug.
+        by_slug = {t.slug: t for t in candidates if t.slug}
+        result: list[Tag | str] = []
+        seen: set[str] = set()
+        for name in names:
+            tag = by_folded.get(name.casefold())
+            if tag is None and slugs[name]:
+                tag = by_slug.get(slugs[name]) or redirects.get(slugs[name])
+            if tag is None and create:
+                tag_name_validate(name)
+            key = f"tag:{tag.pk}" if tag else f"new:{slugs[name]}"
+            if key in seen or (tag is None and not create):
+                continue
+            seen.add(key)
+            result.append(tag if tag else name)
+        return result
 
 
 class Tag(TagBase):
@@ -131,12 +185,30 @@ class Tag(TagBase):
         return (self.name,)
 
 
+MAX_TAG_LENGTH: int = Tag._meta.get_field("name").max_length  # type: ignore[assignment]
+
+
+class TagRedirectManager(models.Manager):
+    def target_url(self, slug: str, *, among: models.QuerySet | None = None) -> str | None:
+        """Return the address a merged or renamed tag's old slug now leads to, or None.
+
+        With `among`, only a tag in that queryset counts (readers are led only to public tags).
+        """
+        redirects = self.filter(old_slug=slug)
+        if among is not None:
+            redirects = redirects.filter(tag__in=among)
+        redirect = redirects.select_related("tag").first()
+        return redirect.tag.get_absolute_url() if redirect else None
+
+
 class TagRedirect(models.Model):
     """The address of a tag that was merged into another or renamed, and where it went."""
 
     old_slug = models.CharField(max_length=100, unique=True)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TagRedirectManager()
 
     class Meta:
         ordering = ["old_slug"]

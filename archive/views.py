@@ -11,9 +11,8 @@ from django_filters.views import FilterView
 
 from archive import exports, facets, maps, pagination, selectors
 from archive.caching import cached_read
-from archive.editorial import tagging
 from archive.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
-from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
+from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag, TagRedirect
 from archive.pagination import RankedPaginator, SeekPaginator
 from archive.revision import Revisions, archive_revisions
 from archive.search import query as search
@@ -388,7 +387,7 @@ class TagDetailView(SubjectDetailView):
         # A tag that was merged into another or renamed keeps its old address as a redirect.
         # It leads only to a tag readers may see, so as not to name a tag only drafts carry.
         if not Tag.objects.filter(slug=kwargs["slug"]).exists():
-            target = tagging.tag_redirect_target(kwargs["slug"], among=Tag.objects.public())
+            target = TagRedirect.objects.target_url(kwargs["slug"], among=Tag.objects.public())
             if target:
                 return redirect(target, permanent=True)
         return super().get(request, *args, **kwargs)

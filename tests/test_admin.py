@@ -5,7 +5,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from archive.editorial.tagging import tag_merge, tag_redirect_target, tag_resolve
+from archive.editorial.tagging import tag_merge
 from archive.models import (
     Article,
     ArticleStatus,
@@ -16,6 +16,7 @@ from archive.models import (
     SpeakerAlias,
     Tag,
     TagOperation,
+    TagRedirect,
 )
 from tests.admin_support import action, admin_url, form_data, make_user
 from tests.conftest import soup
@@ -363,10 +364,10 @@ def test_merged_tag_address_leads_to_the_new_tag():
     new = Tag.objects.create(name="Izyum")
     ArticleFactory(tags=[old])
     tag_merge([old], new, user=None)
-    assert tag_redirect_target("izium") == new.get_absolute_url() == "/tags/izyum/"
-    assert tag_redirect_target("no-such-tag") is None
+    assert TagRedirect.objects.target_url("izium") == new.get_absolute_url() == "/tags/izyum/"
+    assert TagRedirect.objects.target_url("no-such-tag") is None
     # Typing the old name now picks the surviving tag instead of recreating the old one.
-    assert tag_resolve(["Izium"]) == [new]
+    assert Tag.objects.resolve(["Izium"]) == [new]
 
 
 def test_merge_with_a_single_tag_selected_explains_instead_of_failing(editor_client):
@@ -384,7 +385,7 @@ def test_renaming_a_tag_keeps_its_items_and_redirects_the_old_address(editor_cli
     tag.refresh_from_db()
     assert (tag.name, tag.slug) == ("Kharkiv push", "kharkiv-push")
     assert list(article.tags.all()) == [tag]
-    assert tag_redirect_target("kharkiv-offensive") == "/tags/kharkiv-push/"
+    assert TagRedirect.objects.target_url("kharkiv-offensive") == "/tags/kharkiv-push/"
 
 
 def test_renaming_a_tag_onto_another_tag_says_to_merge(editor_client):

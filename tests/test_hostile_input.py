@@ -56,8 +56,8 @@ def test_the_database_refuses_a_tag_without_a_slug():
 
 def test_names_without_letters_do_not_resolve_to_one_another():
     with pytest.raises(ValidationError, match="“🔥” has none"):
-        tagging.tag_resolve(["Izyum", "🔥"])
-    assert tagging.tag_resolve(["!!!"], create=False) == []
+        Tag.objects.resolve(["Izyum", "🔥"])
+    assert Tag.objects.resolve(["!!!"], create=False) == []
 
 
 def test_the_article_form_refuses_a_tag_without_letters_and_keeps_the_old_tags(editor_client):

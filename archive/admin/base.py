@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 
 from archive.admin.forms import ArchiveAdminForm, ArchiveTagField, TagNamesForm
 from archive.editorial import history, tagging
+from archive.editorial.restore import history_restore
 from archive.models import Tag
 from archive.versioning import StaleVersionError
 
@@ -214,7 +215,7 @@ class ArchiveModelAdmin(SimpleHistoryAdmin):
         error = None
         if request.method == "POST":
             try:
-                history.history_restore(record, user=request.user)
+                history_restore(record, user=request.user)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             except StaleVersionError:

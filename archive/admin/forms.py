@@ -16,7 +16,7 @@ from archive.editorial.policy import (
     policy_may_place_in,
     policy_may_set_status,
 )
-from archive.models import Article, ArticleStatus
+from archive.models import Article, ArticleStatus, Tag
 
 
 class TagSuggestWidget(forms.TextInput):
@@ -61,7 +61,7 @@ class ArchiveTagField(TagField):
 
     def clean(self, value):
         text = forms.CharField.clean(self, value) or ""
-        return tagging.tag_resolve(tagging.tag_names_parse(text))
+        return Tag.objects.resolve(tagging.tag_names_parse(text))
 
     def has_changed(self, initial_value, data_value):
         if self.disabled:

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from archive.admin.base import count_column
 from archive.admin.forms import TagMergeForm
 from archive.editorial import tagging
-from archive.models import Tag, TagOperation, TagRedirect
+from archive.models import Tag, TagOperation, TagRedirect, tag_name_validate
 
 
 @admin.register(Tag)
@@ -77,7 +77,7 @@ class TagAdmin(admin.ModelAdmin):
         class RenameForm(form):
             def clean_name(self):
                 name = " ".join(self.cleaned_data["name"].split())
-                tagging.tag_name_validate(name)
+                tag_name_validate(name)
                 clash = (
                     Tag.objects.exclude(pk=self.instance.pk).filter(name__iexact=name).first()
                     or Tag.objects.exclude(pk=self.instance.pk)

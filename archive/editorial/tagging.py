@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils.text import slugify
 
@@ -32,7 +32,7 @@ TAGGED_MODELS: list[tuple[str, type[models.Model]]] = [
     ("places", m.Place),
     ("speakers", m.Speaker),
 ]
-MAX_TAG_LENGTH = m.Tag._meta.get_field("name").max_length
+MAX_TAG_LENGTH = m.MAX_TAG_LENGTH
 
 
 def _slug_for(name: str) -> str:
@@ -50,64 +50,10 @@ def tag_names_parse(text: str) -> list[str]:
     return names
 
 
-def tag_name_validate(name: str) -> None:
-    """Refuse a name that cannot be a new tag: too long, or without a letter or digit."""
-    if len(name) > MAX_TAG_LENGTH:
-        raise ValidationError(
-            f"A tag name can be at most {MAX_TAG_LENGTH} characters: “{name[:40]}…”."
-        )
-    problem = m.tag_name_problem(name)
-    if problem:
-        raise ValidationError(problem)
-
-
-def tag_resolve(names: Iterable[str], *, create: bool = True) -> list[m.Tag | str]:
-    """Return the existing tag for each name, matched ignoring case, spacing and punctuation.
-
-    A name matches a tag with the same name in any case, the same slug ("Kharkiv offensive"
-    and "kharkiv-offensive"), or the old slug of a tag that was merged or renamed. Names that
-    match nothing are returned as strings (new tags), unless `create` is false, when they are
-    left out. Repeats collapse to one.
-    """
-    names = [n for n in (" ".join(str(n).split()) for n in names) if n]
-    if not names:
-        return []
-    too_long = [n for n in names if len(n) > MAX_TAG_LENGTH]
-    if too_long:
-        raise ValidationError(
-            f"A tag name can be at most {MAX_TAG_LENGTH} characters: “{too_long[0][:40]}…”."
-        )
-    slugs = {name: _slug_for(name) for name in names}
-    # The slug is lower case, so matching it also matches the name in any case, in every
-    # script (SQLite's own case folding covers ASCII only).
-    candidates = list(m.Tag.objects.filter(Q(name__in=names) | Q(slug__in=slugs.values())))
-    redirects = {
-        r.old_slug: r.tag
-        for r in m.TagRedirect.objects.filter(old_slug__in=slugs.values()).select_related("tag")
-    }
-    by_folded = {t.name.casefold(): t for t in candidates}
-    # An empty slug matches nothing: "!!!" must not become whichever tag has no slug.
-    by_slug = {t.slug: t for t in candidates if t.slug}
-    result: list[m.Tag | str] = []
-    seen: set[str] = set()
-    for name in names:
-        tag = by_folded.get(name.casefold())
-        if tag is None and slugs[name]:
-            tag = by_slug.get(slugs[name]) or redirects.get(slugs[name])
-        if tag is None and create:
-            tag_name_validate(name)
-        key = f"tag:{tag.pk}" if tag else f"new:{slugs[name]}"
-        if key in seen or (tag is None and not create):
-            continue
-        seen.add(key)
-        result.append(tag if tag else name)
-    return result
-
-
 def _tags_for(names: Iterable[str], *, create: bool, user=None) -> list[m.Tag]:
     """Turn names into Tag rows, creating the new ones (if the user may add tags)."""
     tags = []
-    for item in tag_resolve(names, create=create):
+    for item in m.Tag.objects.resolve(names, create=create):
         if isinstance(item, str):
             if not policy_may_add(user, m.Tag):
                 raise ValidationError(f"You may not create new tags (“{item}”).")
@@ -310,7 +256,7 @@ def tag_rename(tag: m.Tag, new_name: str, *, user) -> m.TagOperation | None:
     new_name = " ".join(new_name.split())
     if not new_name:
         raise ValidationError("A tag needs a name.")
-    tag_name_validate(new_name)
+    m.tag_name_validate(new_name)
     with transaction.atomic():
         tag = m.Tag.objects.select_for_update().get(pk=tag.pk)
         old_name, old_slug = tag.name, tag.slug
@@ -369,15 +315,3 @@ def tag_suggestions(text: str, *, limit: int = 10) -> list[dict]:
     folded = text.casefold()
     tags = sorted(ranked, key=lambda t: (not t.name.casefold().startswith(folded),))
     return [{"name": t.name, "count": t.total_count} for t in tags[:limit]]
-
-
-def tag_redirect_target(slug: str, *, among: QuerySet | None = None) -> str | None:
-    """Return the address a merged or renamed tag's old slug now leads to, or None.
-
-    With `among`, only a tag in that queryset counts (readers are led only to public tags).
-    """
-    redirects = m.TagRedirect.objects.filter(old_slug=slug)
-    if among is not None:
-        redirects = redirects.filter(tag__in=among)
-    redirect = redirects.select_related("tag").first()
-    return redirect.tag.get_absolute_url() if redirect else None
