@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from archive import feeds, views
+from archive.public import feeds, views
 
 app_name = "archive"
 

@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "config.routers.PrimaryForEditorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After every header-setting middleware, so a cached page still gets all their headers.
-    "archive.caching.PublicPageCacheMiddleware",
+    "archive.public.caching.PublicPageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]

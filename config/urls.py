@@ -4,8 +4,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
-from archive.sitemaps import SITEMAPS
-from archive.views import healthz, robots_txt
+from archive.public.sitemaps import SITEMAPS
+from archive.public.views import healthz, robots_txt
 
 admin.site.site_header = "Editorial archive"
 admin.site.site_title = "Editorial archive admin"
@@ -20,6 +20,6 @@ urlpatterns = [
 ]
 
 if settings.BENCH_FLOOR_VIEW:
-    from archive.bench import FloorView
+    from archive.public.bench import FloorView
 
     urlpatterns.insert(0, path("bench/floor/", FloorView.as_view(), name="bench-floor"))

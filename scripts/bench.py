@@ -123,7 +123,7 @@ def measure_in_process(url: str, rounds: int) -> list[dict]:
     from django.db import connections
     from django.test import Client
 
-    from archive.bench import bench_scenarios
+    from archive.public.bench import bench_scenarios
 
     client = Client()
     results = []

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from archive.editorial import tagging
-from archive.exports import csv_lines
 from archive.models import ArticleStatus, Outlet, Tag
+from archive.public.exports import csv_lines
 from tests.admin_support import action, admin_url, form_data
 from tests.conftest import soup
 from tests.factories import ArticleFactory, QuoteFactory

@@ -187,8 +187,8 @@ def _all_pages(client, query):
 def test_walking_the_date_index_and_looking_up_give_the_same_pages(client, generated, sort):
     from django.db.models import Exists, OuterRef
 
-    from archive import pagination
     from archive.models import Outlet, Place, Quote, Speaker
+    from archive.public import pagination
 
     ArticlePlace = Article.places.through
     place = Place.objects.get(pk=_popular(ArticlePlace, "place_id"))
@@ -246,7 +246,7 @@ def test_a_page_walks_the_date_index_only_when_its_days_hold_few_articles(client
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from archive import pagination
+    from archive.public import pagination
 
     tag = Tag.objects.get(pk=_popular(ArticleTag, "tag_id"))
 
@@ -268,7 +268,7 @@ def test_a_page_walks_the_date_index_only_when_its_days_hold_few_articles(client
 
 
 def test_walk_cost_counts_the_archive_s_articles_across_the_page_s_days():
-    from archive.pagination import SeekPaginator
+    from archive.public.pagination import SeekPaginator
 
     day = datetime.date(2022, 9, 1)
     archive_days = [(day + datetime.timedelta(days=i), 10 * (i + 1)) for i in range(5)]
@@ -298,7 +298,7 @@ def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from archive import pagination
+    from archive.public import pagination
     from archive.search.query import article_search
 
     ranked = article_search(Article.objects.published(), "troops regroup").order_by(
@@ -343,8 +343,8 @@ def test_subject_pages_are_the_same_whether_they_walk_the_date_index_or_not(clie
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from archive import selectors
     from archive.models import Outlet, PhotoCaption, Place, Quote, Speaker
+    from archive.public import selectors
 
     subjects = [
         Place.objects.get(pk=_popular(Article.places.through, "place_id")),
@@ -493,8 +493,8 @@ def test_quote_and_photo_lists_are_the_same_walked_or_looked_up(client, generate
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from archive import pagination
     from archive.models import CaptionTag, Outlet, PhotoCaption, Place, Quote, QuoteTag, Speaker
+    from archive.public import pagination
 
     place = Place.objects.get(pk=_popular(Article.places.through, "place_id"))
     speaker = Speaker.objects.get(pk=_popular(Quote, "speaker_id"))
@@ -547,7 +547,7 @@ def test_quote_and_photo_lists_are_the_same_walked_or_looked_up(client, generate
 
 
 def test_only_a_narrowing_filter_counts_as_filtered_and_the_whole_list_shares_its_key():
-    from archive.filters import ArticleFilter, QuoteFilter
+    from archive.public.filters import ArticleFilter, QuoteFilter
 
     def filterset(cls, data):
         made = cls(data=data, queryset=cls._meta.model.objects.all())

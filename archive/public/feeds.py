@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from archive.filters import ArticleFilter
 from archive.models import Article
+from archive.public.filters import ArticleFilter
 
 FEED_SIZE = 50
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, QuerySet
 from django.utils.html import format_html_join
 
-from archive.filters import ArchiveFilter
 from archive.models import (
     Article,
     ArticleTag,
@@ -26,6 +25,7 @@ from archive.models import (
     Speaker,
     Tag,
 )
+from archive.public.filters import ArchiveFilter
 
 ArticlePlace = Article.places.through
 FACET_SIZE = 12

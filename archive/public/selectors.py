@@ -22,7 +22,7 @@ from archive.models import (
     Speaker,
     Tag,
 )
-from archive.walking import column_in, linked
+from archive.public.walking import column_in, linked
 
 
 @dataclass(frozen=True)

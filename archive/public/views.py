@@ -9,11 +9,11 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from archive import exports, facets, maps, pagination, selectors
-from archive.caching import cached_read
-from archive.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag, TagRedirect
-from archive.pagination import RankedPaginator, SeekPaginator
+from archive.public import exports, facets, maps, pagination, selectors
+from archive.public.caching import cached_read
+from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
+from archive.public.pagination import RankedPaginator, SeekPaginator
 from archive.revision import Revisions, archive_revisions
 from archive.search import query as search
 

@@ -13,8 +13,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from archive import walking
-from archive.caching import cached_read
 from archive.models import (
     Article,
     ArticleTag,
@@ -27,6 +25,8 @@ from archive.models import (
     Speaker,
     Tag,
 )
+from archive.public import walking
+from archive.public.caching import cached_read
 from archive.search import query as search
 
 SLUG_RE = re.compile(r"^[-\w]{1,100}$")
@@ -183,11 +183,11 @@ class ArchiveFilter(django_filters.FilterSet):
         return memo[key]
 
     def linked(self, links: QuerySet, column: str, outer: str = "pk") -> Q:
-        """Rows that some row of links points at through column (see archive.walking)."""
+        """Rows that some row of links points at through column (see archive.public.walking)."""
         return walking.linked(links, column, walk=self.walk_dates, outer=outer)
 
     def column_in(self, field: str, values) -> Q:
-        """Rows whose own column holds one of values (see archive.walking)."""
+        """Rows whose own column holds one of values (see archive.public.walking)."""
         return walking.column_in(field, values, walk=self.walk_dates)
 
     def walk_queryset(self) -> QuerySet | None:

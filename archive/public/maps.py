@@ -11,7 +11,7 @@ from pathlib import Path
 
 from archive.models import Place
 
-OUTLINES = Path(__file__).resolve().parent / "data" / "outlines.json"
+OUTLINES = Path(__file__).resolve().parent.parent / "data" / "outlines.json"
 WIDTH, HEIGHT, MARGIN = 480, 320, 24
 WHOLE_OUTLINE_KINDS = {"country", "region", "area"}
 MIN_SPAN = 2.5  # degrees shown around a town at the least
