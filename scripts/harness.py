@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.bulk import write_bulk_fixture  # noqa: E402
+from tests.dataio.bulk import write_bulk_fixture  # noqa: E402
 
 HOST = "127.0.0.1"
 SECRET = "loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123"

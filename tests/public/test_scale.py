@@ -184,7 +184,9 @@ def _all_pages(client, query):
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
-def test_walking_the_date_index_and_looking_up_give_the_same_pages(client, generated, sort):
+def test_walking_the_date_index_and_looking_up_give_the_same_pages(
+    client, generated, sort, monkeypatch
+):
     from django.db.models import Exists, OuterRef
 
     from archive.models import Outlet, Place, Quote, Speaker
@@ -226,22 +228,20 @@ def test_walking_the_date_index_and_looking_up_give_the_same_pages(client, gener
             published_on__gte=datetime.date(2021, 1, 1),
         ),
     }
-    original = pagination.WALK_BUDGET
-    try:
-        for query in queries:
-            want = list(expected[query].values_list("slug", flat=True))
-            assert len(want) > 10, query  # several pages, so pages are cut mid-list
-            pagination.WALK_BUDGET = 0  # every page looks its rows up
-            looked_up = _all_pages(client, f"{query}&sort={sort}")
-            pagination.WALK_BUDGET = 10**9  # every page walks the date index
-            walked = _all_pages(client, f"{query}&sort={sort}")
-            assert looked_up == want, query
-            assert walked == want, query
-    finally:
-        pagination.WALK_BUDGET = original
+    for query in queries:
+        want = list(expected[query].values_list("slug", flat=True))
+        assert len(want) > 10, query  # several pages, so pages are cut mid-list
+        monkeypatch.setattr(pagination, "WALK_BUDGET", 0)  # every page looks its rows up
+        looked_up = _all_pages(client, f"{query}&sort={sort}")
+        monkeypatch.setattr(pagination, "WALK_BUDGET", 10**9)  # every page walks the date index
+        walked = _all_pages(client, f"{query}&sort={sort}")
+        assert looked_up == want, query
+        assert walked == want, query
 
 
-def test_a_page_walks_the_date_index_only_when_its_days_hold_few_articles(client, generated):
+def test_a_page_walks_the_date_index_only_when_its_days_hold_few_articles(
+    client, generated, monkeypatch
+):
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -257,14 +257,10 @@ def test_a_page_walks_the_date_index_only_when_its_days_hold_few_articles(client
         (sql,) = [q["sql"] for q in ctx.captured_queries if re.search(r"LIMIT 5\b", q["sql"])]
         return sql
 
-    original = pagination.WALK_BUDGET
-    try:
-        pagination.WALK_BUDGET = 0
-        assert "EXISTS" not in page_sql()
-        pagination.WALK_BUDGET = 300  # the whole archive: any page's days hold fewer
-        assert "EXISTS" in page_sql()
-    finally:
-        pagination.WALK_BUDGET = original
+    monkeypatch.setattr(pagination, "WALK_BUDGET", 0)
+    assert "EXISTS" not in page_sql()
+    monkeypatch.setattr(pagination, "WALK_BUDGET", 300)  # the whole archive: every page's days
+    assert "EXISTS" in page_sql()
 
 
 def test_walk_cost_counts_the_archive_s_articles_across_the_page_s_days():
@@ -294,7 +290,9 @@ def test_walk_cost_counts_the_archive_s_articles_across_the_page_s_days():
     )
 
 
-def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids(client, generated):
+def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids(
+    client, generated, monkeypatch
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -306,18 +304,15 @@ def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids
     )
     want = list(ranked.values_list("slug", flat=True))
     assert len(want) > 20
-    original = pagination.RANKED_MAX
-    try:
-        pagination.RANKED_MAX = 12  # pages 1-2 come from the kept ids, page 3 on are ranked afresh
-        seen = _all_pages(client, "q=troops+regroup")
-        ranked_afresh = []
-        for page in (2, 3):
-            with CaptureQueriesContext(connection) as ctx:
-                client.get(f"/articles/?q=troops+regroup&page={page}&fresh=1")
-            rows_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"]]
-            ranked_afresh.append(any("search" in sql for sql in rows_sql))
-    finally:
-        pagination.RANKED_MAX = original
+    # Pages 1-2 come from the kept ids, page 3 on are ranked afresh.
+    monkeypatch.setattr(pagination, "RANKED_MAX", 12)
+    seen = _all_pages(client, "q=troops+regroup")
+    ranked_afresh = []
+    for page in (2, 3):
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(f"/articles/?q=troops+regroup&page={page}&fresh=1")
+        rows_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"]]
+        ranked_afresh.append(any("search" in sql for sql in rows_sql))
     assert seen == want
     assert ranked_afresh == [False, True]
 
@@ -338,7 +333,9 @@ def test_best_match_order_follows_an_edit_at_once(client, generated):
     assert slugs(client.get("/articles/?q=troops+regroup"))[0] == last.slug
 
 
-def test_subject_pages_are_the_same_whether_they_walk_the_date_index_or_not(client, generated):
+def test_subject_pages_are_the_same_whether_they_walk_the_date_index_or_not(
+    client, generated, monkeypatch
+):
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -365,19 +362,15 @@ def test_subject_pages_are_the_same_whether_they_walk_the_date_index_or_not(clie
         walked = any("EXISTS" in sql or " + 0" in sql for sql in sections)
         return response.content.decode(), walked
 
-    original = selectors.WALK_MIN
-    try:
-        for subject in subjects:
-            selectors.WALK_MIN = 10**9
-            looked_up, walked = render(subject)
-            assert not walked
-            selectors.WALK_MIN = 1
-            walking, walked = render(subject)
-            assert walked, subject
-            assert walking == looked_up, subject
-            assert "article-row" in walking or "quote" in walking
-    finally:
-        selectors.WALK_MIN = original
+    for subject in subjects:
+        monkeypatch.setattr(selectors, "WALK_MIN", 10**9)
+        looked_up, walked = render(subject)
+        assert not walked
+        monkeypatch.setattr(selectors, "WALK_MIN", 1)
+        walking, walked = render(subject)
+        assert walked, subject
+        assert walking == looked_up, subject
+        assert "article-row" in walking or "quote" in walking
 
 
 def test_the_counts_revision_follows_only_what_counts_are_made_of():
@@ -488,7 +481,9 @@ def test_a_filter_s_ids_follow_a_new_tag_and_a_moved_place(client):
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
-def test_quote_and_photo_lists_are_the_same_walked_or_looked_up(client, generated, settings, sort):
+def test_quote_and_photo_lists_are_the_same_walked_or_looked_up(
+    client, generated, settings, sort, monkeypatch
+):
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -531,19 +526,15 @@ def test_quote_and_photo_lists_are_the_same_walked_or_looked_up(client, generate
             walked |= any("EXISTS" in sql or " + 0" in sql for sql in rows)
             page += 1
 
-    original = pagination.WALK_BUDGET
-    try:
-        for address in addresses:
-            pagination.WALK_BUDGET = 0
-            looked_up, walked = pages(address)
-            assert not walked, address
-            pagination.WALK_BUDGET = 10**9
-            walking, walked = pages(address)
-            assert walked, address
-            assert len(looked_up) > 1, address  # several pages, cut mid-list
-            assert walking == looked_up, address
-    finally:
-        pagination.WALK_BUDGET = original
+    for address in addresses:
+        monkeypatch.setattr(pagination, "WALK_BUDGET", 0)
+        looked_up, walked = pages(address)
+        assert not walked, address
+        monkeypatch.setattr(pagination, "WALK_BUDGET", 10**9)
+        walking, walked = pages(address)
+        assert walked, address
+        assert len(looked_up) > 1, address  # several pages, cut mid-list
+        assert walking == looked_up, address
 
 
 def test_only_a_narrowing_filter_counts_as_filtered_and_the_whole_list_shares_its_key():

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from archive.models import Article, Outlet, Quote, Speaker, Tag
-from tests.archive_io import export, flush_archive
+from tests.dataio.archive_io import export, flush_archive
 from tests.factories import ArticleFactory, QuoteFactory
 
 pytestmark = pytest.mark.django_db

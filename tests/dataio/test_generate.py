@@ -19,7 +19,7 @@ from archive.models import (
 )
 from archive.search import backends as search_backends
 from archive.search.query import article_search, caption_search, quote_search
-from tests.archive_io import export, flush_archive
+from tests.dataio.archive_io import export, flush_archive
 
 pytestmark = pytest.mark.django_db
 

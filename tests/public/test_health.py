@@ -14,7 +14,7 @@ from archive.observability import JsonFormatter, RequestIdFilter
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def boom(request):

@@ -21,10 +21,10 @@ from django.core.management import call_command
 
 from archive.dataio.checksum import archive_checksum, archive_checksums
 from archive.models import Article, Outlet, Place, Speaker, Tag
-from tests.bulk import write_bulk_fixture
+from tests.dataio.bulk import write_bulk_fixture
 from tests.factories import ArticleFactory, PhotoCaptionFactory, PlaceFactory, QuoteFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUITE_DB = os.environ.get("DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgres"] if SUITE_DB.startswith(("postgres", "pgsql")) else [])
 
