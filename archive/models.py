@@ -98,7 +98,10 @@ class TagQuerySet(models.QuerySet):
         )
 
 
-class TagManager(models.Manager.from_queryset(TagQuerySet)):
+_TagManagerBase = models.Manager.from_queryset(TagQuerySet)
+
+
+class TagManager(_TagManagerBase):
     """Find tags by name, ignoring case."""
 
     def get_by_natural_key(self, name):
@@ -150,7 +153,7 @@ class TagManager(models.Manager.from_queryset(TagQuerySet)):
 class Tag(TagBase):
     """A word or phrase an editor attaches to articles, quotes, captions, places and speakers."""
 
-    objects = TagManager()
+    objects: TagManager = TagManager()
 
     class Meta:
         verbose_name = "tag"
@@ -185,10 +188,10 @@ class Tag(TagBase):
         return (self.name,)
 
 
-MAX_TAG_LENGTH: int = Tag._meta.get_field("name").max_length  # type: ignore[assignment]
+MAX_TAG_LENGTH: int = Tag._meta.get_field("name").max_length
 
 
-class TagRedirectManager(models.Manager):
+class TagRedirectManager(models.Manager["TagRedirect"]):
     def target_url(self, slug: str, *, among: models.QuerySet | None = None) -> str | None:
         """Return the address a merged or renamed tag's old slug now leads to, or None.
 
@@ -265,9 +268,12 @@ class TaggedManager(models.Manager):
 class TaggedBase(TaggedItemBase):
     """One tag on one object, with who added it and when."""
 
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="%(class)s_items")
-    added_at = models.DateTimeField(default=timezone.now, editable=False)
-    added_by = models.ForeignKey(
+    # taggit's base class is untyped, so the type checker cannot infer these fields itself.
+    tag: models.ForeignKey[Tag, Tag] = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="%(class)s_items"
+    )
+    added_at: models.DateTimeField = models.DateTimeField(default=timezone.now, editable=False)
+    added_by: models.ForeignKey = models.ForeignKey(
         "auth.User",
         null=True,
         blank=True,
@@ -276,7 +282,7 @@ class TaggedBase(TaggedItemBase):
         editable=False,
     )
 
-    objects = TaggedManager()
+    objects: TaggedManager = TaggedManager()
 
     class Meta:
         abstract = True
@@ -306,7 +312,7 @@ def tagged_model(name: str, target: str, verbose: str) -> type[TaggedBase]:
         "Meta": meta,
     }
     model = type(name, (TaggedBase,), attrs)
-    model.natural_key.dependencies = ["archive.tag", f"archive.{target.lower()}"]
+    model.natural_key.dependencies = ["archive.tag", f"archive.{target.lower()}"]  # type: ignore[attr-defined]
     return model
 
 
@@ -505,7 +511,8 @@ class PlaceAlias(models.Model):
     def natural_key(self):
         return (self.owner.slug, self.name)
 
-    natural_key.dependencies = ["archive.place"]
+    # Django's way of ordering natural-key serialisation; the stubs do not know the attribute.
+    natural_key.dependencies = ["archive.place"]  # type: ignore[attr-defined]
 
 
 # --- Speakers -------------------------------------------------------------------------------
@@ -574,7 +581,8 @@ class SpeakerAlias(models.Model):
     def natural_key(self):
         return (self.owner.slug, self.name)
 
-    natural_key.dependencies = ["archive.speaker"]
+    # Django's way of ordering natural-key serialisation; the stubs do not know the attribute.
+    natural_key.dependencies = ["archive.speaker"]  # type: ignore[attr-defined]
 
 
 # --- Articles -------------------------------------------------------------------------------
@@ -656,7 +664,8 @@ class Article(VersionedModel):
     def natural_key(self):
         return (self.slug,)
 
-    natural_key.dependencies = ["archive.outlet", "archive.place"]
+    # Django's way of ordering natural-key serialisation; the stubs do not know the attribute.
+    natural_key.dependencies = ["archive.outlet", "archive.place"]  # type: ignore[attr-defined]
 
     @property
     def is_published(self) -> bool:
@@ -725,7 +734,8 @@ class Quote(VersionedModel):
     def natural_key(self):
         return (self.article.slug, self.position)
 
-    natural_key.dependencies = ["archive.article", "archive.speaker"]
+    # Django's way of ordering natural-key serialisation; the stubs do not know the attribute.
+    natural_key.dependencies = ["archive.article", "archive.speaker"]  # type: ignore[attr-defined]
 
     @property
     def display_text(self) -> str:
@@ -813,7 +823,8 @@ class PhotoCaption(VersionedModel):
     def natural_key(self):
         return (self.article.slug, self.position)
 
-    natural_key.dependencies = ["archive.article", "archive.outlet", "archive.place"]
+    # Django's way of ordering natural-key serialisation; the stubs do not know the attribute.
+    natural_key.dependencies = ["archive.article", "archive.outlet", "archive.place"]  # type: ignore[attr-defined]
 
 
 ArticleTag = tagged_model("ArticleTag", "Article", "article")

@@ -5,6 +5,8 @@ Kept apart from models.py because the models and the historical models both buil
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 
 
@@ -37,6 +39,15 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    if TYPE_CHECKING:
+        # Added at run time, which the type checker cannot see: simple_history's manager, the
+        # user it records, taggit's manager and the aliases of places and speakers.
+        history: Any
+        _history_user: Any
+        _change_reason: str
+        tags: Any
+        aliases: Any
 
     def _do_update(self, base_qs, using, pk_val, values, *args, **kwargs):
         field = self._meta.get_field("version")

@@ -1,5 +1,7 @@
 """What every archive admin shares: history with restore, stale-save handling, tag actions."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -71,7 +73,7 @@ class ArchiveModelAdmin(SimpleHistoryAdmin):
     """Base admin for versioned, historied archive models."""
 
     form = ArchiveAdminForm
-    formfield_overrides = {
+    formfield_overrides: dict[Any, dict[str, Any]] = {
         TaggableManager: {"form_class": ArchiveTagField},
         models.URLField: {"assume_scheme": "https"},
     }
@@ -250,19 +252,20 @@ class ArchiveModelAdmin(SimpleHistoryAdmin):
 class TaggedAdminMixin:
     """Bulk actions that add tags to, or remove tags from, the selected items."""
 
-    @admin.action(description="Add tags to the selected %(verbose_name_plural)s…")
+    @admin.action(
+        description="Add tags to the selected %(verbose_name_plural)s…", permissions=["tag"]
+    )
     def add_tags(self, request, queryset):
         return self._tag_action(request, queryset, "add")
 
-    @admin.action(description="Remove tags from the selected %(verbose_name_plural)s…")
+    @admin.action(
+        description="Remove tags from the selected %(verbose_name_plural)s…", permissions=["tag"]
+    )
     def remove_tags(self, request, queryset):
         return self._tag_action(request, queryset, "remove")
 
     def has_tag_permission(self, request):
         return self.has_change_permission(request) or request.user.has_perm("archive.add_tag")
-
-    add_tags.allowed_permissions = ("tag",)
-    remove_tags.allowed_permissions = ("tag",)
 
     def _tag_action(self, request, queryset, mode):
         form = TagNamesForm(request.POST if "apply" in request.POST else None)

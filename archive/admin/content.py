@@ -1,5 +1,7 @@
 """Admin for the archive's material: articles with their quotes and captions inline."""
 
+from collections.abc import Sequence
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
@@ -109,7 +111,7 @@ class InArticleMixin:
 class TaggedPrefetchMixin:
     """Load every row's tags in one query for the tags column."""
 
-    list_prefetch = ()
+    list_prefetch: Sequence[str] = ()
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags", *self.list_prefetch)

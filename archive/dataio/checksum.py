@@ -23,7 +23,8 @@ def _json_value(value):
 
 def archive_checksum_lines(model: type[models.Model]) -> list[str]:
     """Return one canonical JSON line per object of a model, by natural keys, sorted."""
-    m2m = [f.name for f in model._meta.many_to_many if f.serialize]
+    # Field.serialize is missing from the type stubs.
+    m2m = [f.name for f in model._meta.many_to_many if f.serialize]  # type: ignore[attr-defined]
     forward = [f.name for f in model._meta.concrete_fields if f.many_to_one]
     queryset = model._default_manager.select_related(*forward).prefetch_related(*m2m)
     rows = serializers.serialize(

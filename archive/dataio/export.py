@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import models
@@ -22,7 +23,7 @@ def archive_export_objects() -> Iterable[models.Model]:
         yield from sorted(queryset.iterator(chunk_size=2000), key=_sort_key)
 
 
-def _sort_key(obj: models.Model):
+def _sort_key(obj: Any):
     return tuple(
         str(part) if not isinstance(part, int) else f"{part:012d}" for part in obj.natural_key()
     )

@@ -14,7 +14,7 @@ import itertools
 import random
 import string
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import connections, router, transaction
@@ -113,8 +113,9 @@ HEADLINES = [
     "{topic} dominates talks as forces {verb} near {place}",
 ]
 WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-MONTHS = "January February March April May June July August September October November December"
-MONTHS = MONTHS.split()
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 CHOICES = {
     "force": FORCES,
     "past": PAST,
@@ -269,7 +270,7 @@ class _Writer:
         self.rng, self.ref = rng, ref
         self.start = datetime.date(2019, 1, 1)
 
-    def pick(self, items: list):
+    def pick(self, items: Sequence):
         return items[int(self.rng.random() * len(items))]
 
     def _fill(self, template: str, places: list[m.Place], **extra) -> str:

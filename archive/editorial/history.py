@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.db.models.signals import m2m_changed, pre_save
@@ -17,9 +18,10 @@ from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from archive import models as m
+from archive.versioning import VersionedModel
 
 # The links each model's history keeps, as sorted names (tags, aliases) or slugs.
-RELATIONS: dict[type[models.Model], tuple[str, ...]] = {
+RELATIONS: dict[type[VersionedModel], tuple[str, ...]] = {
     m.Article: ("tags", "places", "cited_outlets"),
     m.Quote: ("tags",),
     m.PhotoCaption: ("tags",),
@@ -36,7 +38,7 @@ RELATION_LABELS = {
 NOT_DIFFED = ["version", "updated_at"]
 
 
-def history_relations(instance: models.Model) -> dict[str, list[str]]:
+def history_relations(instance: VersionedModel) -> dict[str, list[str]]:
     """Return the object's links as they are now: tag and alias names, place and outlet slugs."""
     snapshot = {}
     for name in RELATIONS[type(instance)]:
@@ -51,7 +53,7 @@ def history_relations(instance: models.Model) -> dict[str, list[str]]:
 
 
 def history_relations_bulk(
-    model: type[models.Model], ids: list[int]
+    model: type[VersionedModel], ids: list[int]
 ) -> dict[int, dict[str, list[str]]]:
     """Return history_relations() for many objects of one model in one query per link."""
     snapshots: dict[int, dict[str, list[str]]] = {
@@ -85,7 +87,7 @@ def _request():
     return getattr(HistoricalRecords.context, "request", None)
 
 
-def _user_for(instance: models.Model):
+def _user_for(instance: VersionedModel):
     user = getattr(instance, "_history_user", None)
     if user is not None:
         return user
@@ -122,7 +124,7 @@ def _join_reasons(*reasons: str | None) -> str:
 
 
 def history_record_relations(
-    instance: models.Model, *, reason: str = "", user=None
+    instance: VersionedModel, *, reason: str = "", user=None
 ) -> models.Model | None:
     """Record the object's current links in its history; return the entry written, if any.
 
@@ -164,7 +166,7 @@ BASELINE_REASON = "As it was before its first recorded change"
 CATCH_UP_REASON = "Changed without a history entry (an import or a script)"
 
 
-def _latest_records(history_model, ids: list[int]) -> dict[int, models.Model]:
+def _latest_records(history_model, ids: list[int]) -> dict[int, Any]:
     newest = (
         history_model.objects.filter(id__in=ids)
         .values("id")
@@ -174,7 +176,7 @@ def _latest_records(history_model, ids: list[int]) -> dict[int, models.Model]:
     return {r.id: r for r in history_model.objects.filter(history_id__in=newest)}
 
 
-def history_baseline_bulk(model: type[models.Model], ids: list[int]) -> None:
+def history_baseline_bulk(model: type[VersionedModel], ids: list[int]) -> None:
     """Make sure each object's latest history entry matches it before it is changed.
 
     Loads and scripts can change objects without writing history (loading writes none at
@@ -213,8 +215,8 @@ def _baseline_before_save(sender, instance, raw=False, **kwargs):
 
 
 def history_record_bulk(
-    objects: list[models.Model], *, reason: str, user=None
-) -> list[models.Model]:
+    objects: list[VersionedModel], *, reason: str, user=None
+) -> list[VersionedModel]:
     """Add one history entry per object, with its current links, in a fixed number of queries."""
     if not objects:
         return []
@@ -270,7 +272,7 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     history_record_relations(instance, reason=reason, user=user)
 
 
-_RELATION_FOR_THROUGH: dict[type[models.Model], str] = {}
+_RELATION_FOR_THROUGH: dict[type[VersionedModel], str] = {}
 
 
 def connect_signals() -> None:
@@ -345,7 +347,7 @@ class Conflict:
         return [change.field for change in self.changes]
 
 
-def history_conflict(instance: models.Model, seen_version: int) -> Conflict:
+def history_conflict(instance: VersionedModel, seen_version: int) -> Conflict:
     """Describe the saves made to an object since the version an editor opened."""
     current = type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True)
     current_version = current.first() or seen_version

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from archive import models as m
@@ -14,12 +14,13 @@ from archive.editorial.policy import (
     policy_may_place_in,
     policy_may_set_status,
 )
+from archive.versioning import VersionedModel
 
 # Fields a restore leaves as they are: identity, the lock and time stamps of the row itself.
 NOT_RESTORED = {"id", "version", "created_at", "updated_at"}
 
 
-def _restore_links(instance: models.Model, relations: dict[str, list[str]]) -> None:
+def _restore_links(instance: VersionedModel, relations: dict[str, list[str]]) -> None:
     for name, values in relations.items():
         if name not in RELATIONS[type(instance)]:
             continue
@@ -37,7 +38,7 @@ def _restore_links(instance: models.Model, relations: dict[str, list[str]]) -> N
             getattr(instance, name).set(related.objects.filter(slug__in=values))
 
 
-def history_restore(record, *, user) -> models.Model:
+def history_restore(record, *, user) -> VersionedModel:
     """Bring an object back to an earlier version's fields and links, as a new change."""
     model = record.instance_type
     with transaction.atomic():

@@ -23,9 +23,10 @@ from archive.editorial.policy import (
     policy_may_curate_tags,
     policy_may_tag,
 )
+from archive.versioning import VersionedModel
 
 # Every model that carries tags, with the label an editor reads.
-TAGGED_MODELS: list[tuple[str, type[models.Model]]] = [
+TAGGED_MODELS: list[tuple[str, type[VersionedModel]]] = [
     ("articles", m.Article),
     ("quotes", m.Quote),
     ("captions", m.PhotoCaption),
@@ -62,7 +63,7 @@ def _tags_for(names: Iterable[str], *, create: bool, user=None) -> list[m.Tag]:
     return tags
 
 
-def _check_may_tag(objects: list[models.Model], user) -> None:
+def _check_may_tag(objects: list[VersionedModel], user) -> None:
     """Refuse the whole action if any object is one the user may not tag."""
     refused = [obj for obj in objects if not policy_may_tag(user, obj)]
     if refused:
@@ -87,7 +88,7 @@ class TaggingResult:
     unchanged: int
 
 
-def tag_add(objects: Iterable[models.Model], names: Iterable[str], *, user) -> TaggingResult:
+def tag_add(objects: Iterable[VersionedModel], names: Iterable[str], *, user) -> TaggingResult:
     """Add tags to every object given, recording who added them; existing taggings stay."""
     objects = list(objects)
     _check_may_tag(objects, user)
@@ -107,7 +108,7 @@ def tag_add(objects: Iterable[models.Model], names: Iterable[str], *, user) -> T
     return TaggingResult([t.name for t in tags], changed, unchanged)
 
 
-def tag_remove(objects: Iterable[models.Model], names: Iterable[str], *, user) -> TaggingResult:
+def tag_remove(objects: Iterable[VersionedModel], names: Iterable[str], *, user) -> TaggingResult:
     """Remove tags from every object given; names that are no tag at all are refused."""
     names = list(names)
     objects = list(objects)
@@ -134,7 +135,7 @@ def tag_remove(objects: Iterable[models.Model], names: Iterable[str], *, user) -
 
 def _count_subquery(through: type[models.Model]) -> Coalesce:
     counts = (
-        through.objects.filter(tag=OuterRef("pk"))
+        through._default_manager.filter(tag=OuterRef("pk"))
         .order_by()
         .values("tag")
         .annotate(n=Count("pk"))
@@ -228,7 +229,8 @@ def tag_merge(sources: Iterable[m.Tag], target: m.Tag, *, user) -> m.TagOperatio
             taken = set(
                 through.objects.filter(tag=target).values_list("content_object_id", flat=True)
             )
-            keep, drop = [], []
+            keep: list[int] = []
+            drop: list[int] = []
             for pk, object_id in rows:
                 (drop if object_id in taken else keep).append(pk)
                 taken.add(object_id)
