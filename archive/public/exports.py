@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from django.db.models import Model
 
@@ -69,7 +69,11 @@ def caption_row(caption: PhotoCaption, absolute) -> dict:
     }
 
 
-ROWS = {Article: article_row, Quote: quote_row, PhotoCaption: caption_row}
+ROWS: dict[type[Model], Callable[..., dict]] = {
+    Article: article_row,
+    Quote: quote_row,
+    PhotoCaption: caption_row,
+}
 HEADERS = {
     Article: [
         "slug",
@@ -130,7 +134,7 @@ def _formula_like(text: str) -> bool:
         return True
     visible = _FIRST_VISIBLE.match(text)
     # NFKC folds the full-width and small forms (＝ ＋ － ＠, ﹦ ﹢) into the ASCII ones.
-    return bool(visible) and unicodedata.normalize("NFKC", visible[1])[:1] in FORMULA_START
+    return visible is not None and unicodedata.normalize("NFKC", visible[1])[:1] in FORMULA_START
 
 
 def _cell(value) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from archive.models import Place
 
@@ -42,11 +43,11 @@ def _outlines() -> dict[str, list[list[float]]]:
     return {key: value for key, value in data.items() if not key.startswith("_")}
 
 
-def place_map(*, place: Place, nearby: Iterable[Place]) -> PlaceMap | None:
+def place_map(*, place: Place, nearby: Iterable[Any]) -> PlaceMap | None:
     """Return a map of a place among its neighbours, or None if it has no coordinates.
 
-    `nearby` holds the place and its neighbours (`selectors.place_nearby`); only those
-    readers may see are drawn and labelled.
+    `nearby` holds the place and its neighbours (`selectors.place_nearby`), annotated with
+    `shown`; only those readers may see are drawn and labelled.
     """
     if place.latitude is None or place.longitude is None:
         return None
@@ -57,7 +58,7 @@ def place_map(*, place: Place, nearby: Iterable[Place]) -> PlaceMap | None:
         if other.shown and other.latitude is not None and other.longitude is not None
     ][:40]
     outline_key = next((p.slug for p in [place, *ancestors] if p.slug in _outlines()), None)
-    outline = _outlines().get(outline_key, [])
+    outline = _outlines().get(outline_key or "", [])
     coords = [(float(p.longitude), float(p.latitude)) for p in neighbours]
     # A country or region is shown whole; a town is shown among its neighbours, close enough
     # that their labels do not pile up, with the country's outline (clipped) for bearings.

@@ -98,7 +98,8 @@ class SubjectPage:
 
 def subject_counts(*, page: SubjectPage) -> dict[str, int]:
     """Count a subject page's articles, quotes and captions in one query."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list = []
     for rows in (page.articles, page.quotes, page.captions):
         try:
             sql, part_params = rows.order_by().values("pk").query.sql_with_params()

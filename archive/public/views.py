@@ -1,5 +1,6 @@
 import datetime
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -306,7 +307,7 @@ class SubjectDetailView(DetailView):
     template_name = "archive/subject_detail.html"
     context_object_name = "subject"
     subject_label = ""
-    page_selector = None
+    page_selector: Callable[..., selectors.SubjectPage] | None = None
 
     shown = 20
 
@@ -406,8 +407,8 @@ class RankedIndexView(TemplateView):
     then loads just its own 100 rows.
     """
 
-    model = Place
-    ranking = None
+    model: type[Place] | type[Speaker] = Place
+    ranking: Callable[[], list[tuple[int, int]]] | None = None
     per_page = 100
 
     def get_context_data(self, **kwargs):
