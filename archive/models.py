@@ -12,8 +12,18 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -35,6 +45,18 @@ def slug_url(name: str, slug: str) -> str:
     """Return the address of a slugged page; reverse() once per URL name, not once per row."""
     head, tail = _url_pattern(name)
     return f"{head}{quote(slug)}{tail}"
+
+
+def count_of(model: type[models.Model], fk: str) -> Coalesce:
+    """Count rows of `model` pointing at the outer row, as a subquery (no join fan-out)."""
+    counts = (
+        model._default_manager.filter(**{fk: OuterRef("pk")})
+        .order_by()
+        .values(fk)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 class SlugQuerySet(models.QuerySet):
@@ -401,6 +423,14 @@ def place_public() -> Q:
 
 
 class PlaceQuerySet(SlugQuerySet):
+    def inside(self, *, include_self: bool = False, **lookup) -> PlaceQuerySet:
+        """Return the places inside those one lookup names (`slug__in=[...]`), at any depth."""
+        ((key, value),) = lookup.items()
+        found = Q(**{key: value}) if include_self else Q()
+        for depth in range(1, PLACE_DEPTH + 1):
+            found |= Q(**{"__".join(["parent"] * depth) + f"__{key}": value})
+        return self.filter(found)
+
     def public(self):
         """Return places that published material mentions, or that hold a place it mentions."""
         return self.filter(place_public())
@@ -682,24 +712,33 @@ class QuoteKind(models.TextChoices):
     PARTIAL = "partial", "Partial (a fragment inside a sentence)"
 
 
-class QuoteQuerySet(models.QuerySet):
+class InArticleQuerySet(models.QuerySet):
+    """Quotes and captions: material that belongs to an article, at a position in it."""
+
+    # What a row of the list shows besides its article: the speaker, or the photo's agency.
+    list_related: tuple[str, ...] = ()
+
     def published(self):
-        """Return quotes from published articles only."""
+        """Return the rows of published articles only."""
         return self.filter(article__status=ArticleStatus.PUBLISHED)
 
     def for_list(self):
-        """Return quotes with speaker, article and outlet loaded in a fixed number of queries.
+        """Return rows with their article and outlet loaded in a fixed number of queries.
 
-        The article's body is left unread: a quote row shows its headline and date only.
+        The article's body is left unread: a row shows its headline and date only.
         """
         return (
-            self.select_related("speaker", "article__outlet", "place")
+            self.select_related(*self.list_related, "article__outlet", "place")
             .defer("article__paragraphs")
             .prefetch_related("tags")
         )
 
     def get_by_natural_key(self, article_slug, position):
         return self.get(article__slug=article_slug, position=position)
+
+
+class QuoteQuerySet(InArticleQuerySet):
+    list_related = ("speaker",)
 
 
 class Quote(VersionedModel):
@@ -756,24 +795,8 @@ class Quote(VersionedModel):
                 )
 
 
-class PhotoCaptionQuerySet(models.QuerySet):
-    def published(self):
-        """Return captions from published articles only."""
-        return self.filter(article__status=ArticleStatus.PUBLISHED)
-
-    def for_list(self):
-        """Return captions with agency, article and outlet loaded in a fixed number of queries.
-
-        The article's body is left unread: a caption row shows its headline and date only.
-        """
-        return (
-            self.select_related("agency", "article__outlet", "place")
-            .defer("article__paragraphs")
-            .prefetch_related("tags")
-        )
-
-    def get_by_natural_key(self, article_slug, position):
-        return self.get(article__slug=article_slug, position=position)
+class PhotoCaptionQuerySet(InArticleQuerySet):
+    list_related = ("agency",)
 
 
 class PhotoCaption(VersionedModel):

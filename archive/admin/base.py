@@ -6,8 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,18 +18,6 @@ from archive.editorial import history, tagging
 from archive.editorial.restore import history_restore
 from archive.models import Tag
 from archive.versioning import StaleVersionError
-
-
-def count_of(model: type[models.Model], fk: str) -> Coalesce:
-    """Count rows of `model` pointing at the outer row, as a subquery (no join fan-out)."""
-    counts = (
-        model._default_manager.filter(**{fk: OuterRef("pk")})
-        .order_by()
-        .values(fk)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 def count_column(attr: str, description: str):

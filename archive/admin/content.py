@@ -5,52 +5,44 @@ from collections.abc import Sequence
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
+from django.utils.text import Truncator
 
 from archive.admin.base import (
     ArchiveModelAdmin,
     TaggedAdminMixin,
     TagListFilter,
     count_column,
-    count_of,
     tag_links,
 )
 from archive.admin.forms import ArchiveAdminForm, ArticleAdminForm
 from archive.editorial.policy import policy_is_editor, policy_may_change, policy_may_delete
 from archive.editorial.workflow import article_status_set
-from archive.models import Article, ArticleStatus, PhotoCaption, Quote
+from archive.models import Article, ArticleStatus, PhotoCaption, Quote, count_of
 
 
 class PublishedReadOnlyMixin:
     """Published material may be changed only by those who may publish (the role policy)."""
 
+    delete_check = staticmethod(policy_may_delete)
+
     def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or policy_may_change(request.user, obj)
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or policy_may_change(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or policy_may_delete(request.user, obj)
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self.delete_check(request.user, obj))
 
 
-class InlinePolicyMixin:
-    """Quotes and captions inline follow their article: the role policy asks about the parent."""
+class InlinePolicyMixin(PublishedReadOnlyMixin):
+    """Quotes and captions inline follow their article: `obj` is the article, and adding,
+    changing or deleting one of them changes it."""
+
+    delete_check = staticmethod(policy_may_change)
 
     def has_add_permission(self, request, obj=None):
-        if not super().has_add_permission(request, obj):
-            return False
-        return obj is None or policy_may_change(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or policy_may_change(request.user, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or policy_may_change(request.user, obj)
+        allowed = super().has_add_permission(request, obj)
+        return allowed and (obj is None or policy_may_change(request.user, obj))
 
 
 class QuoteInline(InlinePolicyMixin, admin.StackedInline):
@@ -96,16 +88,12 @@ class CaptionInline(InlinePolicyMixin, admin.StackedInline):
         return super().get_queryset(request).select_related("agency", "distributor", "place")
 
 
-def shorten(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
 class InArticleMixin:
     """A short "Outlet: headline" column for material that belongs to an article."""
 
     @admin.display(description="article", ordering="article__published_on")
     def in_article(self, obj):
-        return f"{obj.article.outlet}: {shorten(obj.article.headline, 45)}"
+        return f"{obj.article.outlet}: {Truncator(obj.article.headline).chars(45)}"
 
 
 class TaggedPrefetchMixin:
@@ -262,7 +250,7 @@ class QuoteAdmin(
 
     @admin.display(description="quote", ordering="text")
     def short_text(self, obj):
-        return shorten(obj.text, 90)
+        return Truncator(obj.text).chars(90)
 
 
 @admin.register(PhotoCaption)
@@ -300,4 +288,4 @@ class PhotoCaptionAdmin(
 
     @admin.display(description="caption", ordering="text")
     def short_text(self, obj):
-        return shorten(obj.text, 90)
+        return Truncator(obj.text).chars(90)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from taggit.forms import TagField
 
 from archive.editorial import history, tagging
@@ -69,10 +70,6 @@ class ArchiveTagField(TagField):
         before = sorted(t.name.casefold() for t in initial_value or [])
         after = sorted(n.casefold() for n in tagging.tag_names_parse(data_value or ""))
         return before != after
-
-
-def _shorten(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 class ArchiveAdminForm(forms.ModelForm):
@@ -144,7 +141,7 @@ class ArchiveAdminForm(forms.ModelForm):
                 format_html_join(
                     "; ",
                     "{} is now “{}”",
-                    ((c.field, _shorten(c.new, 120)) for c in conflict.changes),
+                    ((c.field, Truncator(c.new).chars(120)) for c in conflict.changes),
                 ),
             )
         else:

@@ -8,7 +8,6 @@ from archive.admin.base import (
     TaggedAdminMixin,
     TagListFilter,
     count_column,
-    count_of,
 )
 from archive.admin.content import TaggedPrefetchMixin
 from archive.models import (
@@ -20,6 +19,7 @@ from archive.models import (
     Quote,
     Speaker,
     SpeakerAlias,
+    count_of,
 )
 
 

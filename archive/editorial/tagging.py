@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from archive import models as m
@@ -133,22 +133,11 @@ def tag_remove(objects: Iterable[VersionedModel], names: Iterable[str], *, user)
     return TaggingResult([t.name for t in tags], changed, unchanged)
 
 
-def _count_subquery(through: type[models.Model]) -> Coalesce:
-    counts = (
-        through._default_manager.filter(tag=OuterRef("pk"))
-        .order_by()
-        .values("tag")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
 def tag_usage(queryset: models.QuerySet | None = None) -> models.QuerySet:
     """Return tags annotated with how many articles, quotes… use each, and the total."""
     queryset = m.Tag.objects.all() if queryset is None else queryset
     annotations = {
-        f"{label}_count": _count_subquery(model.tags.through) for label, model in TAGGED_MODELS
+        f"{label}_count": m.count_of(model.tags.through, "tag") for label, model in TAGGED_MODELS
     }
     queryset = queryset.annotate(**annotations)
     total = sum((models.F(name) for name in annotations), Value(0))

@@ -106,13 +106,10 @@ class SlugListFilter(django_filters.Filter):
 
 def place_ids_for(values: list[str]) -> list[int]:
     """Return the ids of the places with these slugs and of every place inside them."""
-    # Places nest at most a few levels (town, region, country); four covers any real hierarchy.
     # Resolved to a list first: one small query here keeps the planners of both databases
     # from joining the place hierarchy into every row of a large article query.
-    inside = Q(slug__in=values)
-    for depth in range(1, 5):
-        inside |= Q(**{"__".join(["parent"] * depth) + "__slug__in": values})
-    return list(Place.objects.filter(inside).values_list("pk", flat=True))
+    places = Place.objects.inside(slug__in=values, include_self=True)
+    return list(places.values_list("pk", flat=True))
 
 
 class ArchiveFilter(django_filters.FilterSet):

@@ -10,7 +10,6 @@ from django.db import connections
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from archive.models import (
-    PLACE_DEPTH,
     Article,
     ArticleTag,
     CaptionTag,
@@ -117,10 +116,7 @@ def subject_counts(*, page: SubjectPage) -> dict[str, int]:
 def place_inside(*, place: Place) -> list[Place]:
     """Return every place inside this one, at any depth, by name (one query per place object)."""
     if "_inside" not in place.__dict__:
-        inside = Q(parent=place)
-        for depth in range(2, PLACE_DEPTH + 1):
-            inside |= Q(**{"__".join(["parent"] * depth): place})
-        rows = Place.objects.filter(inside).only("pk", "name", "slug", "parent_id")
+        rows = Place.objects.inside(pk=place.pk).only("pk", "name", "slug", "parent_id")
         place.__dict__["_inside"] = list(rows)
     return place.__dict__["_inside"]
 
