@@ -201,3 +201,40 @@ def test_contributor_reads_a_published_article_body_as_paragraphs(contributor_cl
     body = page.select_one(".field-body .readonly")
     assert [p.text for p in body.select("p")] == ["First.", "<b>Second</b>"]
     assert page.select_one("textarea") is None
+
+
+def test_the_article_picker_offers_a_contributor_only_articles_they_may_add_to(
+    contributor_client, editor_client
+):
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, headline="Picker draft")
+    published = ArticleFactory(status=ArticleStatus.PUBLISHED, headline="Picker published")
+    params = {
+        "app_label": "archive",
+        "model_name": "quote",
+        "field_name": "article",
+        "term": "Picker",
+    }
+
+    def offered(client):
+        response = client.get("/admin/autocomplete/", params)
+        assert response.status_code == 200
+        return {int(row["id"]) for row in response.json()["results"]}
+
+    assert offered(contributor_client) == {draft.pk}
+    assert offered(editor_client) == {draft.pk, published.pk}
+
+
+def test_a_contributor_reads_an_old_version_of_a_published_article(
+    editor_client, contributor_client
+):
+    article = ArticleFactory(status=ArticleStatus.PUBLISHED, headline="First headline")
+    url = admin_url("article", "change", article.pk)
+    data = form_data(editor_client.get(url))
+    data["headline"] = "Second headline"
+    assert editor_client.post(url, data).status_code == 302
+    first = article.history.order_by("history_id").first()
+    page = contributor_client.get(
+        admin_url("article", "simple_history", article.pk, first.history_id)
+    )
+    assert page.status_code == 200
+    assert "First headline" in page.content.decode()
