@@ -25,6 +25,7 @@ RELATIONS: dict[type[models.Model], tuple[str, ...]] = {
     m.PhotoCaption: ("tags",),
     m.Place: ("tags", "aliases"),
     m.Speaker: ("tags", "aliases"),
+    m.Statement: (),
 }
 RELATION_LABELS = {
     "tags": "Tags",
