@@ -23,6 +23,7 @@ from archive.models import (
     Tag,
 )
 from archive.public.walking import column_in, linked
+from archive.statements.selectors import quote_statement_outlets
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,11 @@ class Segment:
 
 def article_for_page(*, slug: str) -> Article:
     """Return a published article with everything its page shows, in a fixed number of queries."""
-    quotes = Quote.objects.select_related("speaker", "place").prefetch_related("tags")
+    quotes = (
+        Quote.objects.select_related("speaker", "place")
+        .annotate(statement_outlets=quote_statement_outlets())
+        .prefetch_related("tags")
+    )
     captions = PhotoCaption.objects.select_related(
         "agency", "distributor", "place"
     ).prefetch_related("tags")
