@@ -85,7 +85,7 @@ def statement_reject(statements, *, user) -> int:
 
 
 def statement_merge(statements, *, user) -> m.Statement:
-    """Merge statements into the earliest; the others are deleted once empty. Return it."""
+    """Merge statements into the earliest, which is confirmed; the others are deleted once empty."""
     statements = sorted(statements, key=lambda s: (s.said_on, s.pk))
     if len(statements) < 2:
         raise ValidationError("Select two statements or more to merge.")
@@ -102,8 +102,8 @@ def statement_merge(statements, *, user) -> m.Statement:
                 quote.statement = kept
                 _save(quote, user, f"Moved from statement {other.slug} into {kept.slug}")
             other.delete()
-        if kept.status == m.StatementStatus.REJECTED:
-            kept.status = m.StatementStatus.SUGGESTED
+        # An editor's merge is a decision: suggestion runs must not undo it.
+        kept.status = m.StatementStatus.CONFIRMED
         _save(kept, user, f"Merged {', '.join(o.slug for o in others)} into it")
     return kept
 
@@ -111,7 +111,7 @@ def statement_merge(statements, *, user) -> m.Statement:
 def statement_split(statement: m.Statement, quotes, *, user) -> m.Statement:
     """Move some of a statement's quotes into a new statement of their own; return it.
 
-    The two parts are remembered as different, so suggestions never join them again.
+    Both parts are confirmed, and remembered as different, so suggestions never join them again.
     """
     members = _members(statement)
     chosen = [q for q in members if q.pk in {q.pk for q in quotes}]
@@ -129,7 +129,8 @@ def statement_split(statement: m.Statement, quotes, *, user) -> m.Statement:
             slug=slug,
             speaker=statement.speaker,
             said_on=min(q.article.published_on for q in chosen),
-            status=statement.status,
+            # An editor's split is a decision on both parts: suggestion runs must not undo it.
+            status=m.StatementStatus.CONFIRMED,
         )
         part.full_clean()
         _save(part, user, f"Split from {statement.slug}")
@@ -137,5 +138,6 @@ def statement_split(statement: m.Statement, quotes, *, user) -> m.Statement:
             quote.statement = part
             _save(quote, user, f"Split from statement {statement.slug} into {part.slug}")
         rejection_pairs_record(chosen, rest)
+        statement.status = m.StatementStatus.CONFIRMED
         _save(statement, user, f"Split {len(chosen)} quotes into {part.slug}")
     return part
