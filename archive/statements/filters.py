@@ -85,3 +85,10 @@ class StatementFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(_published_quotes(article__outlet__slug__in=value))
+
+
+# The public parameter names are `from` and `to`, as on the other lists; neither can be an
+# attribute name.
+for _public, _internal in (("from", "said_from"), ("to", "said_to")):
+    for _filters in (StatementFilter.declared_filters, StatementFilter.base_filters):
+        _filters[_public] = _filters.pop(_internal)
