@@ -19,8 +19,8 @@ their quotes changed, so a second run changes nothing.
 
 from __future__ import annotations
 
-import bisect
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -86,16 +86,11 @@ def _load_quotes(principals: dict[int, int]) -> list[_Quote]:
         )
         .iterator(chunk_size=5000)
     )
+    # Quotes repeat word for word across reports (and the generated archive's come from a few
+    # dozen templates): each distinct text is reduced to terms once.
+    terms_of = functools.lru_cache(maxsize=200_000)(lambda text: frozenset(text_terms(text)))
     return [
-        _Quote(
-            pk,
-            article,
-            principals.get(speaker, speaker),
-            day,
-            frozenset(text_terms(text)),
-            slug,
-            pos,
-        )
+        _Quote(pk, article, principals.get(speaker, speaker), day, terms_of(text), slug, pos)
         for pk, article, speaker, day, text, slug, pos in rows
     ]
 
@@ -130,31 +125,35 @@ def statement_groups(
     for quote in quotes:
         if quote.terms:
             by_principal.setdefault(quote.principal_id, []).append(quote)
-    window = datetime.timedelta(days=window_days)
     groups = []
     for members in by_principal.values():
-        members.sort(key=lambda q: (q.published_on, q.pk))
-        days = [q.published_on for q in members]
-        placed: set[int] = set()
+        # Unplaced quotes by day: a placed quote leaves its day, so each centre reads only
+        # the quotes still free within its window.
+        by_day: dict[int, dict[int, _Quote]] = {}
+        for quote in sorted(members, key=lambda q: (q.published_on, q.pk)):
+            by_day.setdefault(quote.published_on.toordinal(), {})[quote.pk] = quote
         # Fullest first: a fragment should join the fullest version of what it quotes.
         for centre in sorted(members, key=lambda q: (-len(q.terms), q.published_on, q.pk)):
-            if centre.pk in placed:
+            day = centre.published_on.toordinal()
+            if centre.pk not in by_day[day]:
                 continue
-            placed.add(centre.pk)
+            del by_day[day][centre.pk]
             group = [centre]
-            low = bisect.bisect_left(days, centre.published_on - window)
-            high = bisect.bisect_right(days, centre.published_on + window)
-            for candidate in members[low:high]:
-                if (
-                    candidate.pk in placed
-                    or candidate.article_id == centre.article_id
-                    or len(candidate.terms) > len(centre.terms)
-                    or not _joins(candidate, centre, min_share)
-                    or any((candidate.pk, other.pk) in rejected for other in group)
-                ):
+            size = len(centre.terms)
+            for near in range(day - window_days, day + window_days + 1):
+                free = by_day.get(near)
+                if not free:
                     continue
-                group.append(candidate)
-                placed.add(candidate.pk)
+                for candidate in list(free.values()):
+                    if (
+                        candidate.article_id == centre.article_id
+                        or len(candidate.terms) > size
+                        or not _joins(candidate, centre, min_share)
+                        or any((candidate.pk, other.pk) in rejected for other in group)
+                    ):
+                        continue
+                    group.append(candidate)
+                    del free[candidate.pk]
             if len(group) > 1:
                 groups.append(group)
     return groups
