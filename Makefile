@@ -10,7 +10,7 @@ RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-product
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
 .PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean bench bench-smoke bench-deps \
-	loadtest locktest
+	loadtest locktest verify-quotes
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ format: install
 
 test: install browser-deps lint
 	$(BIN)/python -m pytest -q
+
+# Every seed quote must be printed in its article: load the fixtures into a scratch database.
+VERIFY_DB := data/verify-quotes.sqlite3
+verify-quotes: install
+	rm -f $(VERIFY_DB)
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(VERIFY_DB) $(BIN)/python manage.py migrate -v0
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(VERIFY_DB) $(BIN)/python manage.py load_archive --no-progress
+	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(VERIFY_DB) $(BIN)/python manage.py verify_quotes --quiet
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not browser"

@@ -571,6 +571,14 @@ class Speaker(VersionedModel):
     affiliation = models.CharField(
         max_length=200, blank=True, help_text="Government, army or body the speaker speaks for."
     )
+    speaks_for = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="spokespeople",
+        help_text="The speaker whose statements this one gives, e.g. a ministry for its spokesman.",
+    )
     tags = TaggableManager(blank=True, through="SpeakerTag", related_name="speakers")
 
     objects = SpeakerQuerySet.as_manager()
@@ -587,6 +595,14 @@ class Speaker(VersionedModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        spoken_for, seen = self.speaks_for, {self.pk}
+        while spoken_for is not None:
+            if spoken_for.pk in seen:
+                raise ValidationError({"speaks_for": "A speaker cannot speak for itself."})
+            seen.add(spoken_for.pk)
+            spoken_for = spoken_for.speaks_for
 
 
 class SpeakerAlias(models.Model):
@@ -740,6 +756,25 @@ class InArticleQuerySet(models.QuerySet):
 class QuoteQuerySet(InArticleQuerySet):
     list_related = ("speaker",)
 
+    def with_statement_outlets(self):
+        """Annotate each quote with how many other outlets published a quote of its statement."""
+        others = (
+            self.model._default_manager.filter(
+                statement=OuterRef("statement"),
+                statement__isnull=False,
+                article__status=ArticleStatus.PUBLISHED,
+            )
+            .exclude(statement__status="rejected")
+            .exclude(article__outlet=OuterRef("article__outlet"))
+            .order_by()
+            .values("statement")
+            .annotate(n=Count("article__outlet", distinct=True))
+            .values("n")
+        )
+        return self.annotate(
+            statement_outlets=Coalesce(Subquery(others, output_field=IntegerField()), 0)
+        )
+
 
 class Quote(VersionedModel):
     """Words printed in quotation marks and attributed to a speaker."""
@@ -754,6 +789,20 @@ class Quote(VersionedModel):
     kind = models.CharField(max_length=10, choices=QuoteKind.choices, default=QuoteKind.FULL)
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    statement = models.ForeignKey(
+        "Statement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quotes",
+        help_text="The statement this quote reports, as other outlets may report it too.",
+    )
+    relay = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="How the words reached the outlet: slugs of the outlets they passed through, "
+        "first to last (e.g. tass). Empty: taken from the outlets the article cites.",
     )
     tags = TaggableManager(blank=True, through="QuoteTag", related_name="quotes")
 
@@ -774,7 +823,11 @@ class Quote(VersionedModel):
         return (self.article.slug, self.position)
 
     # Django's way of ordering natural-key serialisation; the stubs do not know the attribute.
-    natural_key.dependencies = ["archive.article", "archive.speaker"]  # type: ignore[attr-defined]
+    natural_key.dependencies = [  # type: ignore[attr-defined]
+        "archive.article",
+        "archive.speaker",
+        "archive.statement",
+    ]
 
     @property
     def display_text(self) -> str:
@@ -784,6 +837,14 @@ class Quote(VersionedModel):
         return self.text
 
     def clean(self):
+        relay = self.relay
+        if not isinstance(relay, list) or not all(isinstance(r, str) and r for r in relay):
+            raise ValidationError({"relay": "The relay is a list of outlet slugs, first to last."})
+        unknown = sorted(
+            set(relay) - set(Outlet.objects.filter(slug__in=relay).values_list("slug", flat=True))
+        )
+        if unknown:
+            raise ValidationError({"relay": f"No outlet has the slug {', '.join(unknown)}."})
         if self.paragraph and self.article_id:
             count = len(self.article.paragraphs or [])
             if self.paragraph > count:
@@ -855,3 +916,11 @@ QuoteTag = tagged_model("QuoteTag", "Quote", "quote")
 CaptionTag = tagged_model("CaptionTag", "PhotoCaption", "caption")
 PlaceTag = tagged_model("PlaceTag", "Place", "place")
 SpeakerTag = tagged_model("SpeakerTag", "Speaker", "speaker")
+
+
+# Statements live in their own package but belong to this app; importing them here registers them.
+from archive.statements.models import (  # noqa: E402, F401
+    Statement,
+    StatementRejection,
+    StatementStatus,
+)

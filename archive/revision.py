@@ -39,6 +39,8 @@ WATCHED: dict[str, tuple[str, ...] | None] = {
     "archive_captiontag": None,
     "archive_placetag": None,
     "archive_speakertag": None,
+    "archive_statement": ("status", "speaker_id", "said_on"),
+    "archive_statementrejection": (),
 }
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 BUMP = f"UPDATE {TABLE} SET number = number + 1 WHERE id"
@@ -88,7 +90,12 @@ def install(conn: BaseDatabaseWrapper) -> None:
                 f"BEGIN {BUMP} IN ({CONTENT}, {COUNTS}); RETURN NULL; END; "
                 "$$ LANGUAGE plpgsql"
             )
+        # An early migration installs the triggers before later tables exist; the
+        # post-migrate step installs them again once they do.
+        existing = set(conn.introspection.table_names(cursor))
         for table, counted in WATCHED.items():
+            if table not in existing:
+                continue
             for event in EVENTS:
                 name = _trigger(table, event)
                 if conn.vendor == "postgresql":
@@ -115,7 +122,10 @@ def install(conn: BaseDatabaseWrapper) -> None:
 def uninstall(conn: BaseDatabaseWrapper) -> None:
     """Drop the triggers and the revision table."""
     with conn.cursor() as cursor:
+        existing = set(conn.introspection.table_names(cursor))
         for table in WATCHED:
+            if table not in existing:
+                continue
             for event in EVENTS:
                 name = _trigger(table, event)
                 if conn.vendor == "postgresql":

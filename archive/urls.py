@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from archive.public import feeds, views
+from archive.statements import views as statement_views
 
 app_name = "archive"
 
@@ -29,5 +30,15 @@ urlpatterns = [
     path("tags/<str:slug>/", require_safe(views.TagDetailView.as_view()), name="tag-detail"),
     path(
         "outlets/<slug:slug>/", require_safe(views.OutletDetailView.as_view()), name="outlet-detail"
+    ),
+    path(
+        "statements/",
+        require_safe(statement_views.StatementListView.as_view()),
+        name="statement-list",
+    ),
+    path(
+        "statements/<int:pk>/",
+        require_safe(statement_views.StatementDetailView.as_view()),
+        name="statement-detail",
     ),
 ]

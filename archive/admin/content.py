@@ -234,7 +234,7 @@ class QuoteAdmin(
     list_select_related = ["speaker", "article__outlet", "place"]
     list_filter = ["kind", "article__status", "article__outlet", TagListFilter]
     search_fields = ["text", "speaker__name", "speaker__aliases__name", "article__headline"]
-    autocomplete_fields = ["article", "speaker", "place"]
+    autocomplete_fields = ["article", "speaker", "place", "statement"]
     actions = ["add_tags", "remove_tags"]
     fields = [
         "article",
@@ -244,6 +244,8 @@ class QuoteAdmin(
         "paragraph",
         "kind",
         "place",
+        "statement",
+        "relay",
         "tags",
         "seen_version",
     ]

@@ -98,7 +98,8 @@ class SpeakerAdmin(AliasListMixin, TaggedPrefetchMixin, TaggedAdminMixin, Archiv
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SpeakerAliasInline]
     actions = ["add_tags", "remove_tags"]
-    fields = ["name", "slug", "kind", "role", "affiliation", "tags", "seen_version"]
+    fields = ["name", "slug", "kind", "role", "affiliation", "speaks_for", "tags", "seen_version"]
+    autocomplete_fields = ["speaks_for"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(quote_count=count_of(Quote, "speaker"))

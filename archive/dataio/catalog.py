@@ -18,8 +18,10 @@ ARCHIVE_MODELS: list[type[models.Model]] = [
     m.SpeakerTag,
     m.Article,
     m.ArticleTag,
+    m.Statement,
     m.Quote,
     m.QuoteTag,
+    m.StatementRejection,
     m.PhotoCaption,
     m.CaptionTag,
 ]

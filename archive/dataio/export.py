@@ -17,7 +17,11 @@ def archive_export_objects() -> Iterable[models.Model]:
     """Yield every archive object in load order, each model in its natural-key order."""
     for model in ARCHIVE_MODELS:
         if model is m.Place:
-            yield from _places_parent_first()
+            yield from _parents_first(m.Place, "parent")
+            continue
+        if model is m.Speaker:
+            # A spokesman names the speaker he speaks for, which must load before him.
+            yield from _parents_first(m.Speaker, "speaks_for")
             continue
         queryset = model._default_manager.all()
         yield from sorted(queryset.iterator(chunk_size=2000), key=_sort_key)
@@ -29,17 +33,19 @@ def _sort_key(obj: Any):
     )
 
 
-def _places_parent_first() -> list[m.Place]:
-    places = list(m.Place.objects.all())
-    by_pk = {p.pk: p for p in places}
+def _parents_first(model: type[models.Model], link: str) -> list[models.Model]:
+    """Return a model's objects, those another one links to (`link`) before it, then by slug."""
+    objects = list(model._default_manager.all())
+    by_pk = {o.pk: o for o in objects}
+    attname = f"{link}_id"
 
-    def depth(place: m.Place) -> int:
-        level, parent_id = 0, place.parent_id
-        while parent_id is not None and level < len(places):
-            level, parent_id = level + 1, by_pk[parent_id].parent_id
+    def depth(obj: models.Model) -> int:
+        level, parent_id = 0, getattr(obj, attname)
+        while parent_id is not None and level < len(objects):
+            level, parent_id = level + 1, getattr(by_pk[parent_id], attname)
         return level
 
-    return sorted(places, key=lambda p: (depth(p), p.slug))
+    return sorted(objects, key=lambda o: (depth(o), o.slug))
 
 
 class _ExactJSONSerializer(JSONSerializer):

@@ -27,6 +27,7 @@ RELATIONS: dict[type[VersionedModel], tuple[str, ...]] = {
     m.PhotoCaption: ("tags",),
     m.Place: ("tags", "aliases"),
     m.Speaker: ("tags", "aliases"),
+    m.Statement: (),
 }
 RELATION_LABELS = {
     "tags": "Tags",

@@ -4,7 +4,8 @@ Every write path asks here: admin forms and inlines (including the article a quo
 is moved to), bulk actions, restore, tag curation, ingest. Django's model permissions say what a
 role may do to a kind of object; this module adds what depends on the object itself. A quote, a
 photo caption and a tagging belong to their article: once the article is published, only those
-who may publish can change them, because readers see them.
+who may publish can change them, because readers see them. The same holds for a statement
+that reports a published quote: readers see it on its page.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ def _is_public(article: m.Article | None) -> bool:
     return article is not None and article.pk is not None and article.is_published
 
 
+def policy_statement_is_public(obj: models.Model) -> bool:
+    """Return whether readers see this statement: it reports a quote of a published article."""
+    if not isinstance(obj, m.Statement) or obj.pk is None:
+        return False
+    return obj.quotes.filter(article__status=m.ArticleStatus.PUBLISHED).exists()
+
+
 def policy_may_add(user, model: type[models.Model]) -> bool:
     """Return whether the user may create objects of this kind at all."""
     return user is None or bool(user.is_active and user.has_perm(_perm(model, "add")))
@@ -63,7 +71,9 @@ def policy_may_change(user, obj: models.Model) -> bool:
         return True
     if not (user.is_active and user.has_perm(_perm(obj, "change"))):
         return False
-    return policy_is_editor(user) or not _is_public(policy_article_of(obj))
+    if policy_is_editor(user):
+        return True
+    return not _is_public(policy_article_of(obj)) and not policy_statement_is_public(obj)
 
 
 def policy_may_delete(user, obj: models.Model) -> bool:
@@ -72,7 +82,9 @@ def policy_may_delete(user, obj: models.Model) -> bool:
         return True
     if not (user.is_active and user.has_perm(_perm(obj, "delete"))):
         return False
-    return policy_is_editor(user) or not _is_public(policy_article_of(obj))
+    if policy_is_editor(user):
+        return True
+    return not _is_public(policy_article_of(obj)) and not policy_statement_is_public(obj)
 
 
 def policy_may_place_in(user, article: m.Article | None) -> bool:

@@ -24,6 +24,7 @@ EDITOR_PERMISSIONS = [
         "speakeralias",
         "outlet",
         "tag",
+        "statement",
     )
     for action in ("add", "change", "delete", "view")
 ] + [
@@ -44,6 +45,7 @@ CONTRIBUTOR_PERMISSIONS = [
         "placealias",
         "speaker",
         "speakeralias",
+        "statement",
     )
     for action in ("add", "change", "view")
 ] + ["view_outlet", "add_tag", "view_tag"]

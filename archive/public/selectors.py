@@ -34,7 +34,11 @@ class Segment:
 
 def article_for_page(*, slug: str) -> Article:
     """Return a published article with everything its page shows, in a fixed number of queries."""
-    quotes = Quote.objects.select_related("speaker", "place").prefetch_related("tags")
+    quotes = (
+        Quote.objects.select_related("speaker", "place")
+        .with_statement_outlets()
+        .prefetch_related("tags")
+    )
     captions = PhotoCaption.objects.select_related(
         "agency", "distributor", "place"
     ).prefetch_related("tags")

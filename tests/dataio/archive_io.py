@@ -4,7 +4,7 @@ import io
 
 from django.core.management import call_command
 
-from archive.models import Article, Outlet, Place, Speaker, Tag
+from archive.models import Article, Outlet, Place, Speaker, Statement, Tag
 
 
 def export() -> str:
@@ -17,6 +17,7 @@ def export() -> str:
 def flush_archive() -> None:
     """Delete every archive object, children before the rows they depend on."""
     Article.objects.all().delete()
+    Statement.objects.all().delete()
     Speaker.objects.all().delete()
     Place.objects.update(parent=None)
     Place.objects.all().delete()

@@ -20,7 +20,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from archive.dataio.checksum import archive_checksum, archive_checksums
-from archive.models import Article, Outlet, Place, Speaker, Tag
+from archive.models import Article, Outlet, Place, Speaker, Statement, Tag
 from tests.dataio.bulk import write_bulk_fixture
 from tests.factories import ArticleFactory, PhotoCaptionFactory, PlaceFactory, QuoteFactory
 
@@ -220,6 +220,7 @@ def test_the_checksum_changes_with_any_field_tag_or_alias():
 
 def empty_archive():
     Article.objects.all().delete()
+    Statement.objects.all().delete()
     Speaker.objects.all().delete()
     Place.objects.update(parent=None)
     Place.objects.all().delete()

@@ -1,0 +1,129 @@
+"""A statement (one thing said by one speaker on one occasion) and the pairs editors rejected.
+
+Defined here and imported by `archive.models`, so they belong to the one `archive` app.
+Quotes point at their statement (`Quote.statement`); a speaker may speak for another
+(`Speaker.speaks_for`), so a spokesman's words can belong to his ministry's statement.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from archive.versioning import SnapshotHistory, VersionedModel
+
+# ArticleStatus.PUBLISHED, spelled out: archive.models imports this module, not the reverse.
+PUBLISHED = "published"
+
+
+class StatementStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class StatementQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def public(self):
+        """Return statements readers may see: not rejected, with at least one published quote."""
+        return self.exclude(status=StatementStatus.REJECTED).filter(
+            models.Exists(
+                models.Subquery(
+                    self.model.quotes.rel.related_model.objects.filter(
+                        statement=models.OuterRef("pk"), article__status=PUBLISHED
+                    ).values("pk")
+                )
+            )
+        )
+
+
+class Statement(VersionedModel):
+    """One thing said by one speaker on one occasion, with every quote that reports it."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    speaker = models.ForeignKey(
+        "archive.Speaker",
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="Who made the statement (the ministry, not the spokesman who read it out).",
+    )
+    said_on = models.DateField(
+        db_index=True, help_text="When it was said: the earliest report's date unless known."
+    )
+    summary = models.TextField(blank=True, help_text="What was said, in a sentence.")
+    notes = models.TextField(blank=True, help_text="For editors: sources, doubts, what to check.")
+    status = models.CharField(
+        max_length=20,
+        choices=StatementStatus.choices,
+        default=StatementStatus.SUGGESTED,
+        db_index=True,
+        help_text="Suggested by the archive; confirmed or rejected by an editor.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StatementQuerySet.as_manager()
+    history = HistoricalRecords(bases=[SnapshotHistory])
+
+    class Meta:
+        ordering = ["-said_on", "slug"]
+
+    def __str__(self):
+        return f"{self.speaker}, {self.said_on:%d %b %Y}" if self.speaker_id else self.slug
+
+    def get_absolute_url(self):
+        return reverse("archive:statement-detail", args=[self.pk])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["archive.speaker"]
+
+
+class StatementRejectionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, first_slug, first_position, second_slug, second_position):
+        return self.get(
+            first__article__slug=first_slug,
+            first__position=first_position,
+            second__article__slug=second_slug,
+            second__position=second_position,
+        )
+
+
+class StatementRejection(models.Model):
+    """Two quotes an editor said are not the same statement: never suggested together again.
+
+    The pair is stored in natural-key order (article slug, position), so it is the same row in
+    every database whatever the primary keys.
+    """
+
+    first = models.ForeignKey("archive.Quote", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("archive.Quote", on_delete=models.CASCADE, related_name="+")
+    rejected_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StatementRejectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first", "second"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="statementrejection_unique"),
+            models.CheckConstraint(condition=~Q(first=models.F("second")), name="rejection_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.first} ≠ {self.second}"
+
+    def natural_key(self):
+        return (*self.first.natural_key(), *self.second.natural_key())
+
+    natural_key.dependencies = ["archive.quote"]
+
+    def clean(self):
+        if self.first_id and self.second_id:
+            if self.first.natural_key() >= self.second.natural_key():
+                raise ValidationError("A rejected pair is stored in natural-key order.")

@@ -1,0 +1,54 @@
+"""Statements in Chromium: an editor splits and confirms in the admin queue; a reader compares."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from archive import models as m
+from tests.admin_support import make_user
+from tests.browser.conftest import describe_violations, screenshot
+from tests.browser.test_admin_tagging import log_in, run_action
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_editor_works_the_queue_and_a_reader_compares_the_versions(
+    page, audit_page, axe, live_server
+):
+    call_command("load_archive", "--no-progress", stdout=io.StringIO())
+    call_command("suggest_statements", stdout=io.StringIO())
+    call_command("setup_roles", stdout=io.StringIO())
+    make_user("edna", "editor")
+    base = live_server.url
+    statement = m.Statement.objects.get()
+
+    log_in(page, base, "edna")
+    page.goto(f"{base}/admin/archive/statement/?status__exact=suggested")
+    row = page.locator("#result_list tbody tr").filter(has_text="Russian Defence Ministry")
+    row.locator("input.action-select").check()
+    run_action(page, "confirm")
+    page.get_by_text("1 statement confirmed.").wait_for()
+    screenshot(page, "statements-01-confirmed")
+    statement.refresh_from_db()
+    assert statement.status == m.StatementStatus.CONFIRMED
+
+    # A reader opens the article, follows "also quoted by" to the statement page.
+    page.goto(f"{base}/articles/fox-russian-troops-pull-back-kharkiv-2022-09-10/")
+    page.locator("#quote-2").get_by_role("link", name="Also quoted by 2 other outlets").click()
+    page.wait_for_url(f"{base}/statements/{statement.pk}/")
+    versions = page.locator(".statement-version")
+    assert versions.count() == 5
+    fox = versions.filter(has_text="regrouped")
+    assert "TASS" in fox.locator(".relay figcaption").inner_text()
+    fox.get_by_role("link", name="Russian troops pull back").click()
+    page.wait_for_url("**#quote-2")
+    assert page.locator("#quote-2").is_visible()
+    screenshot(page, "statements-02-article-at-quote")
+
+    audit_page.goto(f"{base}/statements/{statement.pk}/")
+    violations = axe(audit_page)
+    assert not violations, describe_violations(violations)
+    audit_page.goto(f"{base}/statements/")
+    violations = axe(audit_page)
+    assert not violations, describe_violations(violations)
