@@ -10,7 +10,7 @@ from django.core.management import call_command
 from archive import models as m
 from archive.dataio.checksum import archive_checksum
 from archive.statements.suggest import statements_suggest
-from tests.archive_io import export, flush_archive
+from tests.dataio.archive_io import export, flush_archive
 from tests.factories import OutletFactory, QuoteFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
