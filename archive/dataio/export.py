@@ -33,7 +33,7 @@ def _sort_key(obj: Any):
     )
 
 
-def _parents_first(model: type[models.Model], link: str) -> list[models.Model]:
+def _parents_first(model: type[models.Model], link: str) -> list[Any]:
     """Return a model's objects, those another one links to (`link`) before it, then by slug."""
     objects = list(model._default_manager.all())
     by_pk = {o.pk: o for o in objects}

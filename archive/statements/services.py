@@ -7,6 +7,7 @@ history entry with who did it; a quote's statement is one of its fields.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,6 +36,7 @@ def _save(obj, user, reason: str) -> None:
 
 def rejection_pairs_record(quotes: list[m.Quote], others: list[m.Quote] | None = None) -> int:
     """Remember that these quotes (or each of these against each of `others`) differ."""
+    pairs: Iterable[tuple[m.Quote, m.Quote]]
     if others is None:
         pairs = itertools.combinations(quotes, 2)
     else:

@@ -32,7 +32,8 @@ class QuoteLocation:
 def _normalised(text: str) -> tuple[str, list[int]]:
     """Return the text with quotation marks made plain and white space collapsed, and for
     each character of it the offset of the character it came from."""
-    out, where = [], []
+    out: list[str] = []
+    where: list[int] = []
     text = text.translate(_SAME)
     for offset, char in enumerate(text):
         if char.isspace():
@@ -114,7 +115,10 @@ class QuoteCheck:
 
     @property
     def paragraph_differs(self) -> bool:
-        return self.found and bool(self.paragraph) and self.location.paragraph != self.paragraph
+        location = self.location
+        return (
+            location is not None and bool(self.paragraph) and location.paragraph != self.paragraph
+        )
 
 
 def quotes_verify(quotes) -> list[QuoteCheck]:

@@ -33,7 +33,7 @@ HEADERS = [
 
 def statement_row(statement: Statement, absolute) -> dict:
     """Return the public fields of a statement as plain data."""
-    quotes = statement.published_quotes
+    quotes = statement.published_quotes  # type: ignore[attr-defined]  # a Prefetch to_attr
     fullest = max(quotes, key=lambda q: len(q.text)).text if quotes else ""
     return {
         "id": statement.pk,
