@@ -650,3 +650,7 @@ QuoteTag = tagged_model("QuoteTag", "Quote", "quote")
 CaptionTag = tagged_model("CaptionTag", "PhotoCaption", "caption")
 PlaceTag = tagged_model("PlaceTag", "Place", "place")
 SpeakerTag = tagged_model("SpeakerTag", "Speaker", "speaker")
+
+
+# The ingester's table lives with its code (archive/ingest); importing it registers it here.
+from archive.ingest.models import IngestedReport  # noqa: E402, F401

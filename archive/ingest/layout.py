@@ -124,6 +124,11 @@ def _classify(block: str, layout: Layout) -> str:
     if len(words) <= 60 and _SYNDICATION.search(block):
         layout.syndication.append(block.strip("() "))
         return "syndication"
+    if len(block) <= 1500:
+        caption = caption_parse(block)
+        if caption is not None:
+            layout.captions.append(caption)
+            return "caption"
     if len(words) <= 14 and not block.endswith(".") and DATE_PATTERN.search(block):
         if layout.printed_date is None:
             layout.printed_date = DATE_PATTERN.search(block).group(0)
@@ -133,11 +138,6 @@ def _classify(block: str, layout: Layout) -> str:
     if byline and len(words) <= 14 and layout.byline is None:
         layout.byline = byline["who"].strip()
         return "byline"
-    if len(block) <= 1500:
-        caption = caption_parse(block)
-        if caption is not None:
-            layout.captions.append(caption)
-            return "caption"
     standalone = _STANDALONE_DATELINE.match(block)
     if standalone and len(words) <= 6:
         if layout.dateline is None:

@@ -1,0 +1,309 @@
+"""Ingest services: who may ingest, reading reports into proposals, writing a draft.
+
+`ingest_allowed` is the one permission check every ingest write path asks. `draft_create`
+writes one proposal (an article in review with its quotes, captions, places and new
+speakers) in one transaction, after full_clean on every object; nothing is published.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from archive.ingest.models import IngestedReport
+from archive.ingest.pipeline import ArchiveIndex, archive_index_load, report_propose, report_read
+from archive.ingest.proposal import IngestError, Proposal
+from archive.ingest.text import fold
+from archive.models import (
+    Article,
+    ArticleStatus,
+    Outlet,
+    PhotoCaption,
+    Place,
+    PlaceKind,
+    Quote,
+    QuoteKind,
+    Speaker,
+    SpeakerKind,
+)
+
+
+def ingest_allowed(user) -> bool:
+    """Return whether the user may create drafts from reports (Editors and Contributors)."""
+    return bool(
+        user is not None
+        and user.is_active
+        and user.has_perm("archive.add_article")
+        and user.has_perm("archive.add_quote")
+        and user.has_perm("archive.add_photocaption")
+    )
+
+
+def report_existing(content_hash: str) -> Article | None:
+    """Return the article already made from a text with this hash, if any."""
+    record = IngestedReport.objects.select_related("article").filter(content_hash=content_hash)
+    found = record.first()
+    return found.article if found else None
+
+
+def report_propose_bytes(
+    raw: bytes,
+    *,
+    source: str,
+    index: ArchiveIndex,
+    outlet: str | None = None,
+    published_on: date | None = None,
+    use_gazetteer: bool = True,
+) -> Proposal:
+    """Read raw bytes and return the proposal, noting the article it already made, if any."""
+    text, meta = report_read(raw, max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES)
+    proposal = report_propose(
+        text,
+        source=source,
+        index=index,
+        outlet=outlet,
+        published_on=published_on,
+        meta=meta,
+        use_gazetteer=use_gazetteer,
+    )
+    existing = report_existing(proposal.content_hash)
+    proposal.existing_article = existing.slug if existing else None
+    return proposal
+
+
+@dataclass
+class BatchResult:
+    proposals: list[Proposal] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def reports_propose(
+    paths: Iterable[Path | str],
+    *,
+    outlet: str | None = None,
+    published_on: date | None = None,
+    index: ArchiveIndex | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    use_gazetteer: bool = True,
+) -> BatchResult:
+    """Read every file into a proposal; collect a one-line problem for each file that fails."""
+    paths = [Path(p) for p in paths]
+    index = index or archive_index_load()
+    result = BatchResult()
+    for done, path in enumerate(paths, start=1):
+        try:
+            size = path.stat().st_size
+            if size > settings.ARCHIVE_IMPORT_MAX_BYTES:
+                raise IngestError(
+                    f"{size / 2**20:.1f} MB is larger than the import limit of "
+                    f"{settings.ARCHIVE_IMPORT_MAX_BYTES / 2**20:.0f} MB (ARCHIVE_IMPORT_MAX_MB)"
+                )
+            raw = path.read_bytes()
+            result.proposals.append(
+                report_propose_bytes(
+                    raw,
+                    source=str(path),
+                    index=index,
+                    outlet=outlet,
+                    published_on=published_on,
+                    use_gazetteer=use_gazetteer,
+                )
+            )
+        except FileNotFoundError:
+            result.problems.append(f"{path}: no such file")
+        except IsADirectoryError:
+            result.problems.append(f"{path}: is a folder, not a file")
+        except OSError as exc:
+            result.problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+        except IngestError as exc:
+            result.problems.append(f"{path}: {exc}")
+        if progress:
+            progress(done, len(paths))
+    return result
+
+
+def draft_problems(proposal: Proposal) -> list[str]:
+    """Return what stops the proposal from being written (no outlet, no date)."""
+    problems = []
+    if not proposal.outlet:
+        problems.append("no outlet named: give --outlet SLUG")
+    elif not Outlet.objects.filter(slug=proposal.outlet).exists():
+        problems.append(f"unknown outlet '{proposal.outlet}'")
+    if not proposal.published_on:
+        problems.append("no date printed in the report: give --published-on YYYY-MM-DD")
+    return problems
+
+
+def draft_create(proposal: Proposal, *, user) -> Article:
+    """Create the draft article (in review) and everything proposed with it, in one transaction."""
+    if not ingest_allowed(user):
+        raise IngestError("this account may not create articles from reports")
+    problems = draft_problems(proposal)
+    if problems:
+        raise IngestError("; ".join(problems))
+    try:
+        with transaction.atomic():
+            return _write(proposal, user)
+    except ValidationError as exc:
+        raise IngestError(_validation_line(exc)) from exc
+    except IntegrityError as exc:
+        existing = report_existing(proposal.content_hash)
+        if existing is not None:
+            raise IngestError(f"already ingested as article '{existing.slug}'") from exc
+        raise IngestError("the draft could not be saved (a conflicting change)") from exc
+
+
+def _write(proposal: Proposal, user) -> Article:
+    existing = report_existing(proposal.content_hash)
+    if existing is not None:
+        raise IngestError(f"already ingested as article '{existing.slug}'")
+    outlet = Outlet.objects.get(slug=proposal.outlet)
+    published_on = date.fromisoformat(proposal.published_on)
+    article = Article(
+        outlet=outlet,
+        headline=proposal.headline[:300] or proposal.paragraphs[0][:300],
+        slug=_unique_slug(Article, f"{proposal.headline[:80]} {published_on.isoformat()}", 200),
+        standfirst=proposal.standfirst or "",
+        byline=(proposal.byline or "")[:200],
+        dateline=(proposal.dateline or "")[:100],
+        published_on=published_on,
+        syndication_note=proposal.syndication_note or "",
+        paragraphs=list(proposal.paragraphs),
+        status=ArticleStatus.IN_REVIEW,
+    )
+    _save(article)
+    speakers = _speakers(proposal)
+    places = _places(proposal)
+    article.places.set({p.pk: p for p in places.values()}.values())
+    position = 0
+    for quote in proposal.quotes:
+        if quote.speaker is None or not quote.text.strip():
+            continue
+        position += 1
+        _save(
+            Quote(
+                article=article,
+                position=position,
+                speaker=speakers[quote.speaker_slug or "new:" + fold(quote.speaker)],
+                text=quote.text,
+                paragraph=quote.paragraph
+                if 0 < quote.paragraph <= len(article.paragraphs)
+                else None,
+                kind=QuoteKind.PARTIAL if quote.partial else QuoteKind.FULL,
+            )
+        )
+    outlets = {o.slug: o for o in Outlet.objects.all()}
+    for position, caption in enumerate(proposal.photo_captions, start=1):
+        _save(
+            PhotoCaption(
+                article=article,
+                position=position,
+                text=caption.text,
+                credit=(caption.credit or "")[:300],
+                photographer=(caption.photographer or "")[:200],
+                agency=outlets.get(caption.agency_slug or ""),
+                distributor=outlets.get(caption.distributor_slug or ""),
+                taken_on=date.fromisoformat(caption.taken_on) if caption.taken_on else None,
+                place=_first_place_in(caption.text, proposal, places),
+            )
+        )
+    IngestedReport.objects.create(
+        content_hash=proposal.content_hash,
+        article=article,
+        source=proposal.source[:500],
+        ingested_by=user if getattr(user, "pk", None) else None,
+    )
+    return article
+
+
+def _speakers(proposal: Proposal) -> dict[str, Speaker]:
+    """The quoted speakers: archive ones by slug, new ones created (key "new:<folded name>")."""
+    wanted = {q.speaker_slug or "new:" + fold(q.speaker) for q in proposal.quotes if q.speaker}
+    found: dict[str, Speaker] = {}
+    roles = {fold(s.name): s for s in proposal.speakers}
+    for key in wanted:
+        if not key.startswith("new:"):
+            found[key] = Speaker.objects.get(slug=key)
+            continue
+        described = roles.get(key[4:])
+        name = next(q.speaker for q in proposal.quotes if q.speaker and fold(q.speaker) == key[4:])
+        kind = described.kind if described else SpeakerKind.PERSON
+        speaker = Speaker(
+            name=name[:200],
+            slug=_unique_slug(Speaker, name, 100),
+            kind=kind if kind in SpeakerKind.values else SpeakerKind.PERSON,
+            role=((described.role if described else "") or "")[:200],
+        )
+        _save(speaker)
+        found[key] = speaker
+    return found
+
+
+def _places(proposal: Proposal) -> dict[str, Place]:
+    """The proposed places: archive ones by slug, new ones created with their parent."""
+    found: dict[str, Place] = {}
+    order = {"country": 0, "region": 1, "area": 2}
+    for place in sorted(proposal.places, key=lambda p: order.get(p.kind, 3)):
+        if place.slug:
+            found[place.name] = Place.objects.get(slug=place.slug)
+            continue
+        parent = None
+        if place.parent_slug:
+            parent = Place.objects.filter(slug=place.parent_slug).first()
+        if parent is None and place.parent:
+            parent = Place.objects.filter(name__iexact=place.parent).first()
+        new = Place(
+            name=place.name[:200],
+            slug=_unique_slug(Place, place.name, 100),
+            kind=place.kind if place.kind in PlaceKind.values else PlaceKind.CITY,
+            parent=parent,
+            latitude=_coordinate(place.latitude),
+            longitude=_coordinate(place.longitude),
+        )
+        _save(new)
+        found[place.name] = new
+    return found
+
+
+def _first_place_in(text: str, proposal: Proposal, places: dict[str, Place]) -> Place | None:
+    folded = f" {fold(text)} "
+    best = None
+    for place in proposal.places:
+        for mention in place.mentions:
+            at = folded.find(f" {fold(mention)} ")
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, places.get(place.name))
+    return best[1] if best else None
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 5)))
+
+
+def _unique_slug(model, text: str, max_length: int) -> str:
+    base = slugify(text)[: max_length - 6].strip("-") or "item"
+    slug, n = base, 1
+    while model._default_manager.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _save(instance) -> None:
+    instance.full_clean()
+    instance.save()
+
+
+def _validation_line(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        parts = [f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()]
+        return "invalid draft: " + "; ".join(parts)
+    return "invalid draft: " + " ".join(exc.messages)
