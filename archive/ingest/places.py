@@ -19,7 +19,7 @@ from archive.ingest.text import fold
 from archive.ingest.words import MONTHS, WEEKDAYS, Token, is_org_word, is_title, tokenise
 
 REGION_WORDS = frozenset(
-    {"region", "oblast", "province", "state", "county", "district", "governorate", "prefecture"}
+    {"region", "oblast", "province", "county", "district", "governorate", "prefecture"}
 )
 _LOCATIVE = frozenset(
     """in from to near at around outside towards toward across into through via of between
@@ -109,6 +109,9 @@ def _scan(tokens: list[Token], index, geo, countries: set[str], accepted: set[st
         width = max(index.max_words, 3)
         words = _word_run(tokens, i, width)
         hit, used = _match_known(words, index)
+        region, region_used = _match_region(words, index, geo, countries)
+        if region is not None and region_used > used:
+            hit, used = region, region_used
         if hit is None and geo is not None:
             hit, used = _match_gazetteer(tokens, i, words, geo, countries, accepted, hits)
         if hit is None:
@@ -153,12 +156,6 @@ def _match_gazetteer(tokens, i, words, geo, countries, accepted, hits) -> tuple[
         if any(not t.capitalised for t in phrase_tokens[:-1]):
             continue
         if n >= 2 and last.lower in REGION_WORDS:
-            base = _printed(phrase_tokens[:-1])
-            found = [p for p in geo.find(base) if p.kind == "city"]
-            if found and _plausible(phrase_tokens[:-1]):
-                city = _choose(found, countries)
-                printed = _printed(phrase_tokens)
-                return _Hit("new:" + fold(printed), printed, 0.6, region_of=city), n
             continue
         if not last.capitalised or not _plausible(phrase_tokens):
             continue
@@ -178,6 +175,35 @@ def _match_gazetteer(tokens, i, words, geo, countries, accepted, hits) -> tuple[
             confidence = 0.7 if city.country in countries else 0.55
             return _Hit("new:" + fold(city.name), printed, confidence, gazetteer=city), n
     return None, 0
+
+
+def _match_region(words, index: PlaceIndex, geo, countries) -> tuple[_Hit | None, int]:
+    """ "X region" (X a known place or a gazetteer city) that the archive does not know."""
+    for n in range(min(len(words), 4), 1, -1):
+        phrase_tokens = words[:n]
+        if phrase_tokens[-1].lower not in REGION_WORDS or not _plausible(phrase_tokens[:-1]):
+            continue
+        if any(not t.capitalised for t in phrase_tokens[:-1]):
+            continue
+        base = _printed(phrase_tokens[:-1])
+        printed = _printed(phrase_tokens)
+        known = index.by_key.get(fold(base))
+        if known is not None:
+            country = _country_of(known, index)
+            return _Hit("new:" + fold(printed), printed, 0.6, region_of=country or known), n
+        found = [p for p in geo.find(base) if p.kind == "city"] if geo is not None else []
+        if found:
+            city = _choose(found, countries)
+            return _Hit("new:" + fold(printed), printed, 0.6, region_of=city), n
+    return None, 0
+
+
+def _country_of(place: KnownPlace, index: PlaceIndex) -> KnownPlace | None:
+    seen = set()
+    while place is not None and place.kind != "country" and place.slug not in seen:
+        seen.add(place.slug)
+        place = index.by_slug.get(place.parent_slug) if place.parent_slug else None
+    return place
 
 
 def _plausible(words: list[Token]) -> bool:
@@ -240,7 +266,8 @@ def _proposal(hit: _Hit, index: PlaceIndex) -> PlaceProposal:
             parent_slug=place.parent_slug,
         )
     if hit.region_of is not None:
-        country = hit.region_of.country_name
+        of = hit.region_of
+        country = of.country_name if isinstance(of, GazetteerPlace) else of.name
         return PlaceProposal(
             name=hit.printed,
             slug=None,
