@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
+from archive.history import RELATIONS
 from archive.ingest.models import IngestedReport
 from archive.ingest.pipeline import ArchiveIndex, archive_index_load, report_propose, report_read
 from archive.ingest.proposal import IngestError, Proposal
@@ -183,15 +185,14 @@ def _write(proposal: Proposal, user) -> Article:
     speakers = _speakers(proposal)
     places = _places(proposal)
     article.places.set({p.pk: p for p in places.values()}.values())
-    position = 0
+    quotes = []
     for quote in proposal.quotes:
         if quote.speaker is None or not quote.text.strip():
             continue
-        position += 1
-        _save(
+        quotes.append(
             Quote(
                 article=article,
-                position=position,
+                position=len(quotes) + 1,
                 speaker=speakers[quote.speaker_slug or "new:" + fold(quote.speaker)],
                 text=quote.text,
                 paragraph=quote.paragraph
@@ -201,20 +202,22 @@ def _write(proposal: Proposal, user) -> Article:
             )
         )
     outlets = {o.slug: o for o in Outlet.objects.all()}
-    for position, caption in enumerate(proposal.photo_captions, start=1):
-        _save(
-            PhotoCaption(
-                article=article,
-                position=position,
-                text=caption.text,
-                credit=(caption.credit or "")[:300],
-                photographer=(caption.photographer or "")[:200],
-                agency=outlets.get(caption.agency_slug or ""),
-                distributor=outlets.get(caption.distributor_slug or ""),
-                taken_on=date.fromisoformat(caption.taken_on) if caption.taken_on else None,
-                place=_first_place_in(caption.text, proposal, places),
-            )
+    captions = [
+        PhotoCaption(
+            article=article,
+            position=position,
+            text=caption.text,
+            credit=(caption.credit or "")[:300],
+            photographer=(caption.photographer or "")[:200],
+            agency=outlets.get(caption.agency_slug or ""),
+            distributor=outlets.get(caption.distributor_slug or ""),
+            taken_on=date.fromisoformat(caption.taken_on) if caption.taken_on else None,
+            place=_first_place_in(caption.text, proposal, places),
         )
+        for position, caption in enumerate(proposal.photo_captions, start=1)
+    ]
+    _create_children(Quote, quotes, user)
+    _create_children(PhotoCaption, captions, user)
     IngestedReport.objects.create(
         content_hash=proposal.content_hash,
         article=article,
@@ -229,12 +232,23 @@ def _speakers(proposal: Proposal) -> dict[str, Speaker]:
     wanted = {q.speaker_slug or "new:" + fold(q.speaker) for q in proposal.quotes if q.speaker}
     found: dict[str, Speaker] = {}
     roles = {fold(s.name): s for s in proposal.speakers}
+    known = Speaker.objects.in_bulk(
+        [k for k in wanted if not k.startswith("new:")], field_name="slug"
+    )
     for key in wanted:
         if not key.startswith("new:"):
-            found[key] = Speaker.objects.get(slug=key)
+            if key not in known:
+                raise IngestError(f"speaker '{key}' is no longer in the archive")
+            found[key] = known[key]
             continue
         described = roles.get(key[4:])
         name = next(q.speaker for q in proposal.quotes if q.speaker and fold(q.speaker) == key[4:])
+        made = _same_name(Speaker, name)
+        if made is not None:
+            # Made by an earlier report of the same batch or page, or added since the index
+            # was read: one speaker, not two.
+            found[key] = made
+            continue
         kind = described.kind if described else SpeakerKind.PERSON
         speaker = Speaker(
             name=name[:200],
@@ -251,9 +265,16 @@ def _places(proposal: Proposal) -> dict[str, Place]:
     """The proposed places: archive ones by slug, new ones created with their parent."""
     found: dict[str, Place] = {}
     order = {"country": 0, "region": 1, "area": 2}
+    known = Place.objects.in_bulk([p.slug for p in proposal.places if p.slug], field_name="slug")
     for place in sorted(proposal.places, key=lambda p: order.get(p.kind, 3)):
         if place.slug:
-            found[place.name] = Place.objects.get(slug=place.slug)
+            if place.slug not in known:
+                raise IngestError(f"place '{place.slug}' is no longer in the archive")
+            found[place.name] = known[place.slug]
+            continue
+        made = _same_name(Place, place.name)
+        if made is not None:
+            found[place.name] = made
             continue
         parent = None
         if place.parent_slug:
@@ -270,6 +291,14 @@ def _places(proposal: Proposal) -> dict[str, Place]:
         )
         _save(new)
         found[place.name] = new
+    return found
+
+
+def _same_name(model, name: str):
+    """The row of this model named so, or with this other spelling, if there is one."""
+    found = model._default_manager.filter(name__iexact=name).order_by("pk").first()
+    if found is None:
+        found = model._default_manager.filter(aliases__name__iexact=name).order_by("pk").first()
     return found
 
 
@@ -297,9 +326,30 @@ def _unique_slug(model, text: str, max_length: int) -> str:
     return slug
 
 
+_CHILD_LINKS = ["article", "speaker", "place", "agency", "distributor"]
+
+
 def _save(instance) -> None:
     instance.full_clean()
     instance.save()
+
+
+def _create_children(model, objects: list, user) -> None:
+    """Create a new article's quotes or captions, with their history entries, in bulk.
+
+    Each passes full_clean except the checks that cost a query apiece and cannot fail here
+    (links to rows just read or made; positions numbered from 1 on a new article); the
+    database still enforces every constraint. A new row has no tags yet, hence the snapshot.
+    """
+    for instance in objects:
+        instance.full_clean(exclude=_CHILD_LINKS, validate_unique=False, validate_constraints=False)
+    if objects:
+        bulk_create_with_history(
+            objects,
+            model,
+            default_user=user if getattr(user, "pk", None) else None,
+            custom_historical_attrs={"relations": {name: [] for name in RELATIONS[model]}},
+        )
 
 
 def _validation_line(exc: ValidationError) -> str:

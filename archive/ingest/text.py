@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from archive.ingest.proposal import IngestError
 
@@ -152,6 +153,7 @@ _NON_WORD = re.compile(r"[^\w' ]+")
 _POSSESSIVE = re.compile(r"'s?\b")
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Return a spelling key: case, diacritics, possessives, dots and dashes ignored."""
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))

@@ -177,3 +177,21 @@ def test_a_spelling_added_in_the_archive_is_used_by_the_next_ingest(archive, tmp
     PlaceAlias.objects.create(owner=Place.objects.get(slug="kessel"), name="Kessl")
     after = json.loads(run(path, "--dry-run", "--json"))[0]
     assert {p["slug"]: p["mentions"] for p in after["places"]}["kessel"] == ["Kessl"]
+
+
+def test_a_batch_makes_each_new_speaker_once_and_everything_passes_full_clean(
+    archive, tmp_path, editor
+):
+    for n in (1, 2):
+        (tmp_path / f"r{n}.txt").write_text(
+            f"Port story number {n}\n\n"
+            f'"Day {n} of the strike," Harbour Authority spokesman Jonas Feld said in Kessel.\n',
+            encoding="utf-8",
+        )
+    run(tmp_path / "r1.txt", tmp_path / "r2.txt", "--outlet", "norland-daily",
+        "--published-on", "2024-05-04", "--user", editor.username)  # fmt: skip
+    assert Speaker.objects.filter(name="Jonas Feld").count() == 1
+    assert Quote.objects.filter(speaker__name="Jonas Feld").count() == 2
+    for model in (Article, Quote, Speaker, Place):
+        for row in model.objects.all():
+            row.full_clean()
