@@ -14,8 +14,13 @@ _PHOTO_WORD = r"(?:photo(?:graph)?s?|images?|pictures?|pic|credit|courtesy|file(
 # One or more parenthesised credits closing the block: "(Photo by …) (Photo by …)".
 _PAREN_CREDITS = re.compile(
     r"^(?P<text>.*?)\s*(?P<credit>(?:\((?:[^()]*\b" + _PHOTO_WORD + r"\b[^()]*|"
-    r"[^()]{2,60}/[^()]{2,60})\)\s*)+)$",
+    r"[^()]{2,60}/[^()]{2,60}|[A-Z][^()]{1,60}\svia\s[A-Z][^()]{1,40})\)\s*)+)$",
     re.I,
+)
+# BBC style: "Image caption, Rescuers search the debris" (the credit is a block of its own).
+_LABELLED = re.compile(r"^(?:image|photo|picture|video)\s+caption\s*[,:]\s*(?P<text>.+)$", re.I)
+SOURCE_LINE = re.compile(
+    r"^(?:image|photo|picture)\s+(?:source|credit)\s*[,:]\s*(?P<credit>.+)$", re.I
 )
 # "text | Juan Barreto/AFP"
 _PIPE_CREDIT = re.compile(r"^(?P<text>.+?)\s*\|\s*(?P<credit>[^|]{2,100})$")
@@ -68,6 +73,9 @@ class CaptionParts:
 
 def caption_parse(block: str) -> CaptionParts | None:
     """Return the caption and its credit if the block is a photo caption, else None."""
+    labelled = _LABELLED.match(block)
+    if labelled:
+        return CaptionParts(labelled["text"].strip(), "", None, None, None, 0.8)
     for pattern, confidence in (
         (_PAREN_CREDITS, 0.9),
         (_PIPE_CREDIT, 0.85),
@@ -112,10 +120,14 @@ def credit_split(credit: str) -> tuple[str | None, str | None, str | None]:
         via = _VIA.search(group)
         if via and distributor is None:
             distributor = via["via"].strip(" .")
+    handout = bool(_VIA.search(groups[0])) and not _PREFIX.match(groups[0].strip())
     first = _VIA.sub("", groups[0]).strip(" .")
     first = _PREFIX.sub("", first).strip(" .")
     if not first or _FILE.match(first):
         return None, None, distributor
+    if handout and "/" not in first:
+        # "(Kessel Fire Brigade via AP)": a handout, supplied by a body and distributed.
+        return None, first, distributor
     photographer, agency = _who_and_agency(first)
     return _name_case(photographer), agency, distributor
 

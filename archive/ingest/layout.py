@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archive.ingest.captions import CaptionParts, caption_parse
+from archive.ingest.captions import SOURCE_LINE, CaptionParts, caption_parse, credit_split
 from archive.ingest.text import fold
 
 _FURNITURE_START = re.compile(
@@ -30,7 +30,8 @@ _FURNITURE_ANYWHERE = re.compile(
 )
 _SYNDICATION = re.compile(
     r"\b(?:has not been edited by|published from a syndicated feed|syndicated feed|"
-    r"contributed to this report|additional reporting by|with inputs from|"
+    r"contributed to this report|contributed (?:reporting )?from|contributed reporting|"
+    r"additional reporting by|with inputs from|"
     r"(?:this|the) (?:story|article|report) (?:was|has been) (?:originally )?"
     r"(?:published|syndicated)|reporting by [A-Z])",
     re.I,
@@ -42,7 +43,8 @@ _STANDALONE_DATELINE = re.compile(
 )
 _INLINE_DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3}(?:,\s*[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*)"
-    r"{0,2})?)\s*(?:\((?P<agency>[\w .&]{2,30})\))?\s*(?:[:—–]|--?)\s+(?=\S)"
+    r"{0,2})?)(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\((?P<agency>[\w .&]{2,30})\))?"
+    r"\s*(?:[:—–]|--?)\s+(?=\S)"
     r"|^(?P<place2>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?)"
     r"\s*\((?P<agency2>[\w .&]{2,30})\)\s*[:—–-]{1,2}\s+(?=\S)"
 )
@@ -70,6 +72,7 @@ class Layout:
     captions: list[CaptionParts] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     cited: list[str] = field(default_factory=list)
+    pending_credit: str | None = None
 
 
 def layout_read(blocks: list[str], *, title: str | None = None) -> Layout:
@@ -124,9 +127,20 @@ def _classify(block: str, layout: Layout) -> str:
     if len(words) <= 60 and _SYNDICATION.search(block):
         layout.syndication.append(block.strip("() "))
         return "syndication"
+    source_line = SOURCE_LINE.match(block)
+    if source_line and len(words) <= 12:
+        layout.pending_credit = source_line["credit"].strip()
+        layout.removed.append(block)
+        return "removed"
     if len(block) <= 1500:
         caption = caption_parse(block)
         if caption is not None:
+            if not caption.credit and layout.pending_credit:
+                caption.credit = layout.pending_credit
+                caption.photographer, caption.agency, caption.distributor = credit_split(
+                    layout.pending_credit
+                )
+            layout.pending_credit = None
             layout.captions.append(caption)
             return "caption"
     if len(words) <= 14 and not block.endswith(".") and DATE_PATTERN.search(block):
@@ -136,7 +150,7 @@ def _classify(block: str, layout: Layout) -> str:
         return "removed"
     byline = _BYLINE.match(block)
     if byline and len(words) <= 14 and layout.byline is None:
-        layout.byline = byline["who"].strip()
+        layout.byline = _place_case(byline["who"].strip())
         return "byline"
     standalone = _STANDALONE_DATELINE.match(block)
     if standalone and len(words) <= 6:

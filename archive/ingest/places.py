@@ -159,6 +159,8 @@ def _match_gazetteer(tokens, i, words, geo, countries, accepted, hits) -> tuple[
             continue
         if not last.capitalised or not _plausible(phrase_tokens):
             continue
+        if _inside_longer_name(tokens, i, n):
+            continue
         printed = _printed(phrase_tokens)
         found = geo.find(printed)
         if not found:
@@ -204,6 +206,18 @@ def _country_of(place: KnownPlace, index: PlaceIndex) -> KnownPlace | None:
         seen.add(place.slug)
         place = index.by_slug.get(place.parent_slug) if place.parent_slug else None
     return place
+
+
+def _inside_longer_name(tokens: list[Token], i: int, n: int) -> bool:
+    """'Mai' in 'Mai Mahiu': a gazetteer name that is only part of a longer capitalised name."""
+    after = tokens[i + n] if i + n < len(tokens) else None
+    if after is not None and after.capitalised and after.text[:1].isalpha():
+        return after.lower not in REGION_WORDS
+    before = tokens[i - 1] if i > 0 else None
+    if before is not None and before.capitalised and before.text[:1].isalpha() and i > 1:
+        sentence_start = tokens[i - 2].text in {".", "!", "?"}
+        return not sentence_start and before.lower not in _LOCATIVE
+    return False
 
 
 def _plausible(words: list[Token]) -> bool:

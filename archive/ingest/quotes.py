@@ -29,7 +29,9 @@ from archive.ingest.words import (
     tokenise,
 )
 
-_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“"}
+_PAIRS = {"“": "”", '"': '"', "«": "»", "„": "“", "‘": "’"}
+# ’ is also the apostrophe (the ministry’s): a single quote closes only before a non-letter.
+_SINGLE_CLOSE = re.compile(r"’(?![^\W\d_])")
 _SCARE_QUOTE_WORDS = 4
 
 
@@ -49,7 +51,11 @@ def quote_spans(paragraph: str) -> list[Span]:
         mark = paragraph[i]
         if mark in _PAIRS:
             closing = _PAIRS[mark]
-            j = paragraph.find(closing, i + 1)
+            if mark == "‘":
+                found = _SINGLE_CLOSE.search(paragraph, i + 1)
+                j = found.start() if found else -1
+            else:
+                j = paragraph.find(closing, i + 1)
             if mark == "„" and j < 0:
                 j = paragraph.find("”", i + 1)
             if j < 0:
@@ -170,14 +176,34 @@ def _attribute(item: _Found, masked: str, speakers: DocumentSpeakers) -> None:
     right = tokenise(masked[right_from:end], right_from) if span.close is not None else []
     order = ("forward", "backward") if not item.partial else ("backward", "forward")
     for direction in order:
+        tokens = right if direction == "forward" else left
         phrase = _after(right) if direction == "forward" else _before(left, masked, start)
         if phrase:
-            key = speakers.resolve_phrase(phrase, (item.paragraph, phrase[0].start))
+            key = speakers.resolve_phrase(
+                phrase, (item.paragraph, phrase[0].start), role=_apposition(tokens, phrase)
+            )
             if key:
                 item.speaker = key
                 pronoun = len(phrase) == 1 and phrase[0].lower in PRONOUNS
                 item.confidence = 0.75 if pronoun else 0.9
                 return
+
+
+def _apposition(tokens: list[Token], phrase: list[Token]) -> str | None:
+    """The role printed after a name between commas: 'Carlo Cacciamani, director of …,'."""
+    at = next((k for k, t in enumerate(tokens) if t is phrase[-1]), None)
+    if at is None or at + 1 >= len(tokens) or tokens[at + 1].text != ",":
+        return None
+    words = []
+    for token in tokens[at + 2 : at + 14]:
+        if token.text in {",", ".", ";", "(", ")"} or token.is_placeholder:
+            break
+        words.append(token)
+    if not words or not any(is_title(t) for t in words[:4]):
+        return None
+    if words[0].lower in DETERMINERS:
+        words = words[1:]
+    return " ".join(t.word for t in words) or None
 
 
 def _after(tokens: list[Token]) -> list[Token] | None:
@@ -193,10 +219,18 @@ def _after(tokens: list[Token]) -> list[Token] | None:
     if words[0].lower in SPEECH_VERBS:
         return _np_forward(words[1:])
     subject: list[Token] = []
-    for token in words[:9]:
+    skipping = False
+    for token in words[:16]:
+        if skipping:
+            # An apposition between the name and its verb: 'X, the region's president, said'.
+            skipping = token.text != ","
+            continue
         if token.lower in SPEECH_VERBS and subject:
             subject = _drop_fillers(subject)
             return subject if _np_shaped(subject) else None
+        if token.text == "," and subject and subject[-1].capitalised:
+            skipping = True
+            continue
         if token.is_placeholder or not token.text[:1].isalnum():
             return None
         if _stop_word(token):
@@ -237,7 +271,9 @@ def _np_forward(tokens: list[Token]) -> list[Token] | None:
         if token.is_placeholder or not _np_word(token):
             break
         phrase.append(token)
-    return phrase or None
+    if all(t.lower in DETERMINERS or t.lower in NP_CONNECTORS for t in phrase):
+        return None
+    return phrase
 
 
 def _before(tokens: list[Token], masked: str, sentence_start: int) -> list[Token] | None:
@@ -257,6 +293,13 @@ def _before(tokens: list[Token], masked: str, sentence_start: int) -> list[Token
     k = verb_at - 1
     while k >= 0 and (tokens[k].lower in VERB_FILLERS or _adverb(tokens[k])):
         k -= 1
+    if k >= 0 and tokens[k].text == ",":
+        # 'X, director of the agency, said': step over the apposition to the name.
+        opening = next(
+            (j for j in range(k - 1, max(k - 14, -1), -1) if tokens[j].text == ","), None
+        )
+        if opening is not None and opening > 0 and tokens[opening - 1].capitalised:
+            k = opening - 1
     phrase: list[Token] = []
     while k >= 0 and (_np_word(tokens[k]) or _modifier(tokens[:verb_at], k)):
         phrase.insert(0, tokens[k])

@@ -70,8 +70,13 @@ class DocumentSpeakers:
     proposals: dict[str, SpeakerProposal] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
 
-    def resolve_phrase(self, tokens: list[Token], where: tuple[int, int]) -> str | None:
-        """Return the key of the speaker a subject phrase names, registering it; None if none."""
+    def resolve_phrase(
+        self, tokens: list[Token], where: tuple[int, int], *, role: str | None = None
+    ) -> str | None:
+        """Return the key of the speaker a subject phrase names, registering it; None if none.
+
+        `role` is one printed apart from the name ('X, director of the agency, said').
+        """
         tokens = _trim(tokens)
         if not tokens:
             return None
@@ -84,7 +89,8 @@ class DocumentSpeakers:
             known = self.index.find(" ".join(words[start:]))
             if known and (start == 0 or len(words) - start >= 1):
                 return self._register_known(known, where)
-        name, role, kind = name_and_role(tokens)
+        name, printed_role, kind = name_and_role(tokens)
+        role = printed_role or role
         if not name:
             return None
         linked = self._link_surname(name, kind)

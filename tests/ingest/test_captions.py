@@ -98,3 +98,32 @@ def test_caption_agency_is_matched_to_the_archive_outlet():
     assert (caption.agency_slug, caption.distributor_slug) == ("afp", "getty-images")
     assert caption.taken_on == "2024-05-03"
     assert proposal.paragraphs == ["The port has been shut for eight days, the union said."]
+
+
+def test_handout_credit_via_an_agency():
+    caption = caption_parse("Rescuers reach the quay. (Kessel Fire Brigade via AP)")
+    assert (caption.text, caption.agency, caption.distributor) == (
+        "Rescuers reach the quay.",
+        "Kessel Fire Brigade",
+        "AP",
+    )
+
+
+def test_labelled_caption_takes_the_image_source_line_before_it():
+    proposal = propose(
+        "Harbour strike enters its second week\n\n"
+        "The port has been shut for eight days, the union said.\n\n"
+        "Image source, Reuters\n\n"
+        "Image caption, Pickets outside the harbour gates\n\n"
+        "Talks resume on Monday.\n"
+    )
+    [caption] = proposal.photo_captions
+    assert (caption.text, caption.credit, caption.agency) == (
+        "Pickets outside the harbour gates",
+        "Reuters",
+        "Reuters",
+    )
+    assert proposal.paragraphs == [
+        "The port has been shut for eight days, the union said.",
+        "Talks resume on Monday.",
+    ]

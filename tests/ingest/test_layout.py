@@ -81,3 +81,23 @@ def test_without_a_headline_line_the_first_sentence_stands_in_with_low_confidenc
     proposal = propose("Dockers stayed out on Saturday. The port is shut.\n\nTalks resume Monday.")
     assert proposal.headline == "Dockers stayed out on Saturday."
     assert proposal.headline_confidence < 0.5
+
+
+def test_wire_dateline_with_a_date_and_agency():
+    proposal = propose(
+        "Harbour strike enters its second week\n\n"
+        "KESSEL, May 4 (Reuters) - Dockers stayed out for an eighth day.\n\n"
+        "Talks resume on Monday.\n"
+    )
+    assert proposal.dateline == "Kessel"
+    assert proposal.paragraphs[0] == "Dockers stayed out for an eighth day."
+
+
+def test_a_contributor_line_is_a_syndication_note():
+    proposal = propose(
+        "Harbour strike enters its second week\n\n"
+        "Dockers stayed out for an eighth day.\n\n"
+        "Associated Press writer Jan Nowak contributed from Kessel.\n"
+    )
+    assert proposal.syndication_note == "Associated Press writer Jan Nowak contributed from Kessel."
+    assert proposal.paragraphs == ["Dockers stayed out for an eighth day."]

@@ -160,3 +160,24 @@ def test_abbreviations_do_not_end_the_sentence():
         'The U.S. Labor Department said on Sept. 4 that the dispute was "regrettable".'
     )
     assert pairs(propose(text)) == [("U.S. Labor Department", "regrettable")]
+
+
+def test_single_curly_marks_are_quotes_but_apostrophes_are_not():
+    text = HEADLINE + "‘The union’s demands are fair,’ Ana Brest said. It’s the dockers’ call."
+    assert pairs(propose(text)) == [("Ana Brest", "The union’s demands are fair,")]
+
+
+def test_an_apposition_between_the_name_and_the_verb():
+    text = HEADLINE + (
+        'Jonas Feld, director of the port authority, said the losses were "beyond repair".'
+    )
+    proposal = propose(text)
+    assert pairs(proposal) == [("Jonas Feld", "beyond repair")]
+    assert proposal.speakers[0].role == "director of the port authority"
+
+
+def test_the_role_printed_after_said_name():
+    text = HEADLINE + '"We are ready," said Tomasz Wierzba, director of the port.'
+    proposal = propose(text)
+    assert pairs(proposal) == [("Tomasz Wierzba", "We are ready,")]
+    assert proposal.speakers[0].role == "director of the port"
