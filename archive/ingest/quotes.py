@@ -228,14 +228,31 @@ def _after(tokens: list[Token]) -> list[Token] | None:
         if token.lower in SPEECH_VERBS and subject:
             subject = _drop_fillers(subject)
             return subject if _np_shaped(subject) else None
-        if token.text == "," and subject and subject[-1].capitalised:
-            skipping = True
-            continue
+        if token.text == "," and subject:
+            named = _named_in_apposition(words, words.index(token))
+            if named:
+                return named
+            if subject[-1].capitalised:
+                skipping = True
+                continue
         if token.is_placeholder or not token.text[:1].isalnum():
             return None
         if _stop_word(token):
             return None
         subject.append(token)
+    return None
+
+
+def _named_in_apposition(words: list[Token], comma: int) -> list[Token] | None:
+    """'one resident, Maria Georgiou, told …': the name between the commas speaks."""
+    inner = []
+    for k in range(comma + 1, min(comma + 6, len(words))):
+        if words[k].text == ",":
+            following = words[k + 1] if k + 1 < len(words) else None
+            if following is not None and following.lower in SPEECH_VERBS and len(inner) >= 2:
+                return inner if all(t.capitalised for t in inner) else None
+            return None
+        inner.append(words[k])
     return None
 
 

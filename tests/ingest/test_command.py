@@ -2,6 +2,7 @@
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -195,3 +196,26 @@ def test_a_batch_makes_each_new_speaker_once_and_everything_passes_full_clean(
     for model in (Article, Quote, Speaker, Place):
         for row in model.objects.all():
             row.full_clean()
+
+
+def test_a_saved_web_page_gives_its_article_without_the_page_around_it(archive):
+    page = Path(__file__).with_name("saved_page.html")
+    [proposal] = json.loads(run(page, "--dry-run", "--json"))
+    assert proposal["headline"] == "Wildfires force evacuations near Kessel"
+    assert proposal["byline"] == "Nikos Papadakis"
+    assert proposal["published_on"] == "2024-08-12"
+    assert proposal["dateline"] == "Kessel, Norland"
+    text = " ".join(proposal["paragraphs"])
+    assert "Hundreds of firefighters battled" in text
+    assert not any(word in text for word in ("gtag", "Subscribe", "Privacy", "Share this"))
+    [caption] = proposal["photo_captions"]
+    assert (caption["photographer"], caption["agency"], caption["distributor"]) == (
+        "Angelos Tzortzinis",
+        "AFP",
+        "Getty Images",
+    )
+    assert {q["speaker"] for q in proposal["quotes"]} == {
+        "Vassilis Kikilias",
+        "Maria Georgiou",
+        "Kyriakos Mitsotakis",
+    }

@@ -181,3 +181,8 @@ def test_the_role_printed_after_said_name():
     proposal = propose(text)
     assert pairs(proposal) == [("Tomasz Wierzba", "We are ready,")]
     assert proposal.speakers[0].role == "director of the port"
+
+
+def test_a_name_in_apposition_after_a_description_speaks():
+    text = HEADLINE + '"We have not been paid," one docker, Jan Nowak, told local radio.'
+    assert pairs(propose(text)) == [("Jan Nowak", "We have not been paid,")]
