@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from archive.ingest.layout import DATE_PATTERN, layout_read
@@ -208,8 +208,22 @@ def _dateparser():
     )
 
 
+_PLAIN_FORMATS = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d")
+
+
 def date_parse(text: str) -> date | None:
-    """Parse a printed date ("Sep 10, 2022", "10 September 2022", "2022-09-10")."""
+    """Parse a printed date ("Sep 10, 2022", "10 September 2022", "2022-09-10").
+
+    The common English forms are read directly; anything else goes to dateparser, whose
+    import costs half a second, so a run that meets only plain dates never pays it.
+    """
+    plain = re.sub(r"(?<=\d)(?:st|nd|rd|th)\b|[,.]", " ", text.strip())
+    plain = " ".join(plain.split()).replace("Sept ", "Sep ")
+    for pattern in _PLAIN_FORMATS:
+        try:
+            return datetime.strptime(plain, pattern).date()
+        except ValueError:
+            continue
     data = _dateparser().get_date_data(text.strip())
     if data is None or data.date_obj is None:
         return None

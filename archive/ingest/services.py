@@ -181,10 +181,10 @@ def _write(proposal: Proposal, user) -> Article:
         paragraphs=list(proposal.paragraphs),
         status=ArticleStatus.IN_REVIEW,
     )
-    _save(article)
     speakers = _speakers(proposal)
     places = _places(proposal)
-    article.places.set({p.pk: p for p in places.values()}.values())
+    linked = list({p.pk: p for p in places.values()}.values())
+    _create_article(article, linked, user)
     quotes = []
     for quote in proposal.quotes:
         if quote.speaker is None or not quote.text.strip():
@@ -332,6 +332,30 @@ _CHILD_LINKS = ["article", "speaker", "place", "agency", "distributor"]
 def _save(instance) -> None:
     instance.full_clean()
     instance.save()
+
+
+def _create_article(article: Article, places: list[Place], user) -> None:
+    """Create the article and link its places, as one history entry that lists the places.
+
+    Linking places one by one would add a second entry through the history's m2m signal;
+    made in one go, the entry that creates the article already holds them.
+    """
+    article.full_clean()
+    snapshot = {name: [] for name in RELATIONS[Article]}
+    snapshot["places"] = sorted((p.slug for p in places), key=str.casefold)
+    bulk_create_with_history(
+        [article],
+        Article,
+        default_user=user if getattr(user, "pk", None) else None,
+        custom_historical_attrs={"relations": snapshot},
+    )
+    if article.pk is None:
+        article.pk = Article.objects.get(slug=article.slug).pk
+    article.skip_history_when_saving = True
+    try:
+        article.places.set(places)
+    finally:
+        del article.skip_history_when_saving
 
 
 def _create_children(model, objects: list, user) -> None:
