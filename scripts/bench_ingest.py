@@ -147,8 +147,9 @@ def main() -> None:
         )  # fmt: skip
         created = out.stdout.strip().splitlines()[-1]
 
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print()
-    print("Ingest benchmark (SQLite, this machine)")
+    print(f"Ingest benchmark (SQLite, this machine, {os.cpu_count()} cores, load {load})")
     print(f"  one report of {options.words} words, in process (median of 5):  "
           f"{float(warm.stdout.strip().splitlines()[-1]):.3f} s   target < 1 s")  # fmt: skip
     print(f"  the same, as a fresh `ingest_report --dry-run --json` process: {cold:.2f} s "

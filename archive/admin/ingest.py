@@ -306,12 +306,17 @@ def _apply(proposal: Proposal, data: dict, quotes, places, captions) -> None:
         choice = form.cleaned_data
         if not choice.get("keep"):
             continue
+        name = (choice.get("new_name") or "").strip()
         if choice.get("place"):
             chosen = choice["place"]
             place.slug, place.name, place.new = chosen.slug, chosen.name, False
-        elif (choice.get("new_name") or "").strip():
-            if place.slug is None:
-                place.name = choice["new_name"].strip()
+        elif name:
+            if place.slug is not None or name != place.name:
+                # Not the archive's place, or not the gazetteer's: a new place by this name.
+                place.latitude = place.longitude = None
+            place.slug, place.name, place.new = None, name, True
+        else:
+            continue
         kept_places.append(place)
     proposal.places = kept_places
     proposal.photo_captions = [

@@ -141,3 +141,15 @@ def test_a_bad_file_gets_a_clear_message(archive, editor_client, upload, message
     assert response.status_code == 200
     assert message in page(response).get_text()
     assert Article.objects.count() == 0
+
+
+def test_the_editor_can_replace_a_matched_place_by_a_new_one(archive, editor_client):
+    review = editor_client.post(URL, {"text": REPORT, "outlet": archive.pk})
+    data = review_data(review)
+    assert data["place-0-place"] == str(Place.objects.get(slug="kessel").pk)
+    data["place-0-place"] = ""
+    data["place-0-new_name"] = "Kessel Harbour"
+    editor_client.post(URL, data)
+    article = Article.objects.get()
+    assert list(article.places.values_list("name", flat=True)) == ["Kessel Harbour"]
+    assert Place.objects.filter(name="Kessel").exists()
