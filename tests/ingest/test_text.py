@@ -1,5 +1,7 @@
 """Refusing unfit files, decoding, HTML main text and spelling keys."""
 
+import random
+
 import pytest
 
 from archive.ingest.pipeline import report_read
@@ -20,6 +22,8 @@ LIMIT = 1024 * 1024
             "scripts",
         ),
         (b"a" * (LIMIT + 1), "larger than the import limit"),
+        (random.Random(1).randbytes(3000).replace(b"\x00", b"\x01"), "encoding"),
+        (b"\xff\xfe" + b"\x00\xd8" * 10, "cannot be decoded"),
     ],
 )
 def test_unfit_files_are_refused_with_one_line(raw, message):
