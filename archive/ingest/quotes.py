@@ -148,6 +148,12 @@ def quotes_find(paragraphs: list[str], speakers: DocumentSpeakers) -> list[Quote
         found.extend(local)
         previous_open = bool(spans) and spans[-1].close is None
         previous_colon = _colon_speaker(masked, number, speakers)
+    for k in range(len(found) - 2, -1, -1):
+        # A quote running over paragraphs and attributed only at its end: '"…' / '"…," he said.'
+        item, following = found[k], found[k + 1]
+        if item.speaker is None and item.span.close is None and following.speaker:
+            if following.paragraph == item.paragraph + 1:
+                item.speaker, item.confidence = following.speaker, 0.6
     proposals = []
     for item in found:
         words = len(item.text.split())

@@ -18,6 +18,7 @@ from archive.ingest.words import (
     DETERMINERS,
     OPENERS,
     PRONOUNS,
+    TITLES,
     Token,
     is_org_word,
     is_title,
@@ -163,10 +164,16 @@ class DocumentSpeakers:
     def _definite(self, words: list[str], where) -> str | None:
         """ "the ministry said": the last organisation named whose name ends the same way."""
         head = fold(" ".join(words[1:]))
+        last_word = head.split()[-1] if head else ""
         for mention in sorted(self.mentions, key=lambda m: m.where, reverse=True):
             proposal = self.proposals[mention.key]
-            if mention.where < where and proposal.kind == "organisation":
-                if fold(proposal.name).endswith(head):
+            if mention.where >= where or not head:
+                continue
+            if proposal.kind == "organisation" and fold(proposal.name).endswith(head):
+                return mention.key
+            # "the minister said": the last person whose printed role ends so.
+            if proposal.kind == "person" and fold(proposal.role or "").endswith(last_word):
+                if last_word in TITLES:
                     return mention.key
         known = self.index.find(" ".join(words))
         return self._register_known(known, where) if known else None

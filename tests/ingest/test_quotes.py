@@ -186,3 +186,19 @@ def test_the_role_printed_after_said_name():
 def test_a_name_in_apposition_after_a_description_speaks():
     text = HEADLINE + '"We have not been paid," one docker, Jan Nowak, told local radio.'
     assert pairs(propose(text)) == [("Jan Nowak", "We have not been paid,")]
+
+
+def test_a_quote_over_paragraphs_attributed_only_at_its_end():
+    text = HEADLINE + ('"The first week was hard.\n\n"The second will be harder," Ana Brest said.')
+    assert pairs(propose(text)) == [
+        ("Ana Brest", "The first week was hard."),
+        ("Ana Brest", "The second will be harder,"),
+    ]
+
+
+def test_the_title_alone_refers_to_the_person_with_that_role():
+    text = HEADLINE + (
+        "Port director Tomasz Wierzba met the union on Monday.\n\n"
+        '"We are close to a deal," the director said.'
+    )
+    assert pairs(propose(text)) == [("Tomasz Wierzba", "We are close to a deal,")]
