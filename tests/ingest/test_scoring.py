@@ -75,7 +75,14 @@ def score(*args) -> list[dict]:
     return json.loads(out.getvalue())
 
 
-def test_scores_count_matches_against_the_fixtures(folders):
+@pytest.fixture
+def kessel(db):
+    from archive.models import Place
+
+    return Place.objects.create(name="Kessel", slug="kessel", kind="city")
+
+
+def test_scores_count_matches_against_the_fixtures(folders, kessel):
     seeds, fixtures = folders
     [result] = score("--seeds", seeds, "--fixtures", fixtures, "--mode", "archive")
     # One of two proposed pairs is in the fixture (Lasko's quote is not).
@@ -83,15 +90,23 @@ def test_scores_count_matches_against_the_fixtures(folders):
         "precision": 0.5, "recall": 1.0, "matched": 1, "proposed": 2, "expected": 1,
     }  # fmt: skip
     assert (result["captions"]["precision"], result["captions"]["recall"]) == (1.0, 1.0)
-    # Kessel is a gazetteer town ("the port of Kessel"); Norland and Harbour City are not.
-    assert (result["places"]["matched"], result["places"]["proposed"]) == (1, 1)
+    # Kessel is in the archive, Norland ("in Norland") is a gazetteer town of that name, and
+    # Harbour City is printed nowhere.
+    assert (result["places"]["matched"], result["places"]["proposed"]) == (2, 2)
     assert result["places"]["expected"] == 3
 
 
-def test_fail_under_exits_with_an_error_naming_the_low_measure(folders):
+def test_fail_under_exits_with_an_error_naming_the_low_measure(folders, kessel):
     seeds, fixtures = folders
     with pytest.raises(CommandError, match="archive quotes precision 0.500"):
         score("--seeds", seeds, "--fixtures", fixtures, "--mode", "archive", "--fail-under", 0.9)
+
+
+def test_an_empty_archive_is_a_clear_error_in_archive_mode(folders):
+    seeds, fixtures = folders
+    # The fixture names Kessel, Norland and Harbour City; none is in the test database.
+    with pytest.raises(CommandError, match="load them first"):
+        score("--seeds", seeds, "--fixtures", fixtures, "--mode", "archive")
 
 
 def test_no_seeds_is_a_clear_error(tmp_path):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingest.scoring import MODES, gold_load, seeds_score
+from archive.models import Place
 
 DEFAULT_SEEDS = settings.BASE_DIR.parent / "shared" / "seeds"
 DEFAULT_FIXTURES = settings.BASE_DIR / "fixtures"
@@ -51,6 +52,12 @@ class Command(BaseCommand):
             raise CommandError(f"No fixtures folder at {options['fixtures']}.")
         gold = gold_load(options["fixtures"])
         modes = MODES if options["mode"] == "both" else (options["mode"],)
+        wanted = set().union(*gold.places.values())
+        if "archive" in modes and wanted and not Place.objects.filter(slug__in=wanted).exists():
+            raise CommandError(
+                "None of the fixtures' places is in the database: load them first "
+                "(manage.py load_archive), or score --mode gazetteer."
+            )
         scores = [seeds_score(seeds, gold, mode=mode) for mode in modes]
         if options["json"]:
             self.stdout.write(json.dumps([_as_json(s) for s in scores], indent=2))
