@@ -297,7 +297,8 @@ def _proposal(hit: _Hit, index: PlaceIndex) -> PlaceProposal:
     geo = hit.gazetteer
     is_country = geo.kind == "country"
     return PlaceProposal(
-        name=geo.name,
+        name=_as_printed(hit.printed),
+        gazetteer_name=geo.name,
         slug=None,
         new=True,
         mentions=[],
@@ -308,6 +309,13 @@ def _proposal(hit: _Hit, index: PlaceIndex) -> PlaceProposal:
         parent=None if is_country else geo.country_name,
         parent_slug=None if is_country else _slug_of(geo.country_name, index),
     )
+
+
+def _as_printed(text: str) -> str:
+    """The spelling as printed, with a name set in capitals (KHARKIV) in ordinary case."""
+    if not text.isupper():
+        return text
+    return " ".join(word.capitalize() for word in text.split())
 
 
 def _slug_of(name: str, index: PlaceIndex) -> str | None:

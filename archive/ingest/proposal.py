@@ -52,6 +52,7 @@ class PlaceProposal:
     kind: str = "city"
     parent: str | None = None
     parent_slug: str | None = None
+    gazetteer_name: str | None = None
 
 
 @dataclass
