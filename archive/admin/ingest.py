@@ -18,10 +18,10 @@ from django.urls import reverse
 
 from archive.ingest.highlight import paragraphs_marked, text_marked
 from archive.ingest.models import IngestedReport
-from archive.ingest.pipeline import archive_index_load
+from archive.ingest.pipeline import archive_index_load, report_read
 from archive.ingest.proposal import IngestError, Proposal, SpeakerProposal
-from archive.ingest.services import draft_create, ingest_allowed, report_propose_bytes
-from archive.ingest.text import fold, report_decode
+from archive.ingest.services import draft_create, ingest_allowed, report_propose_text
+from archive.ingest.text import fold
 from archive.models import Outlet, Place, Quote, Speaker
 
 TEMPLATE = "admin/archive/ingest/ingest.html"
@@ -58,7 +58,12 @@ class DraftForm(forms.Form):
     """The article's own fields, as proposed and corrected by the editor."""
 
     source = forms.CharField(widget=forms.HiddenInput)
+    # The report's main text (a page's, without its markup) and the page's metadata: proposed
+    # again on confirmation, so the draft is made from exactly what the editor reviewed.
     body = forms.CharField(widget=forms.HiddenInput, strip=False)
+    meta_title = forms.CharField(widget=forms.HiddenInput, required=False)
+    meta_author = forms.CharField(widget=forms.HiddenInput, required=False)
+    meta_date = forms.CharField(widget=forms.HiddenInput, required=False)
     headline = forms.CharField(max_length=300)
     outlet = forms.ModelChoiceField(queryset=Outlet.objects.all())
     published_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
@@ -146,10 +151,11 @@ class IngestedReportAdmin(admin.ModelAdmin):
                 raw, source = upload.read(), upload.name
             else:
                 raw, source = form.cleaned_data["text"].encode("utf-8"), "pasted text"
-            text = report_decode(raw, max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES)
+            text, meta = report_read(raw, max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES)
             outlet = form.cleaned_data.get("outlet")
-            proposal = report_propose_bytes(
-                text.encode("utf-8"),
+            proposal = report_propose_text(
+                text,
+                meta=meta,
                 source=source,
                 index=archive_index_load(),
                 outlet=outlet.slug if outlet else None,
@@ -158,9 +164,10 @@ class IngestedReportAdmin(admin.ModelAdmin):
         except IngestError as exc:
             form.add_error(None, f"This report cannot be ingested: {exc}.")
             return self._render(request, source_form=form)
-        return self._review(request, proposal, text)
+        return self._review(request, proposal, text, meta=meta)
 
-    def _review(self, request, proposal: Proposal, body: str, draft=None, sets=None):
+    def _review(self, request, proposal: Proposal, body: str, draft=None, sets=None, meta=None):
+        meta = meta or {}
         if proposal.existing_article:
             messages.warning(
                 request,
@@ -176,6 +183,9 @@ class IngestedReportAdmin(admin.ModelAdmin):
                 "published_on": proposal.published_on,
                 "dateline": proposal.dateline,
                 "byline": proposal.byline,
+                "meta_title": meta.get("title") or "",
+                "meta_author": meta.get("author") or "",
+                "meta_date": meta.get("date") or "",
             }
         )
         quotes, places, captions = sets or _formsets(proposal)
@@ -201,9 +211,14 @@ class IngestedReportAdmin(admin.ModelAdmin):
         draft = DraftForm(request.POST)
         valid = draft.is_valid()
         data = draft.cleaned_data
+        meta = {
+            key: request.POST.get(f"meta_{key}", "")[:300] or None
+            for key in ("title", "author", "date")
+        }
         try:
-            proposal = report_propose_bytes(
-                request.POST.get("body", "").encode("utf-8"),
+            proposal = report_propose_text(
+                request.POST.get("body", ""),
+                meta=meta,
                 source=request.POST.get("source", "pasted text")[:500],
                 index=archive_index_load(),
                 outlet=data["outlet"].slug if data.get("outlet") else None,
@@ -215,16 +230,16 @@ class IngestedReportAdmin(admin.ModelAdmin):
             return self._render(request, source_form=form)
         if not valid:
             sets = _formsets(proposal, request.POST)
-            return self._review(request, proposal, request.POST["body"], draft, sets)
+            return self._review(request, proposal, request.POST["body"], draft, sets, meta)
         sets = _formsets(proposal, request.POST)
         if not all(formset.is_valid() for formset in sets):
-            return self._review(request, proposal, data["body"], draft, sets)
+            return self._review(request, proposal, data["body"], draft, sets, meta)
         _apply(proposal, data, *sets)
         try:
             article = draft_create(proposal, user=request.user)
         except IngestError as exc:
             messages.error(request, f"Nothing was created: {exc}.")
-            return self._review(request, proposal, data["body"], draft, sets)
+            return self._review(request, proposal, data["body"], draft, sets, meta)
         messages.success(
             request,
             f"Draft “{article.headline}” created for review, with {article.quotes.count()} "

@@ -67,7 +67,7 @@ def report_propose_bytes(
 ) -> Proposal:
     """Read raw bytes and return the proposal, noting the article it already made, if any."""
     text, meta = report_read(raw, max_bytes=settings.ARCHIVE_IMPORT_MAX_BYTES)
-    proposal = report_propose(
+    return report_propose_text(
         text,
         source=source,
         index=index,
@@ -76,6 +76,11 @@ def report_propose_bytes(
         meta=meta,
         use_gazetteer=use_gazetteer,
     )
+
+
+def report_propose_text(text: str, *, meta: dict, **options) -> Proposal:
+    """Propose from a report's main text (and its page's metadata), noting any earlier article."""
+    proposal = report_propose(text, meta=meta, **options)
     existing = report_existing(proposal.content_hash)
     proposal.existing_article = existing.slug if existing else None
     return proposal

@@ -153,3 +153,27 @@ def test_the_editor_can_replace_a_matched_place_by_a_new_one(archive, editor_cli
     article = Article.objects.get()
     assert list(article.places.values_list("name", flat=True)) == ["Kessel Harbour"]
     assert Place.objects.filter(name="Kessel").exists()
+
+
+def test_an_uploaded_page_is_reviewed_as_its_main_text_and_keeps_its_metadata(
+    archive, editor_client
+):
+    from pathlib import Path
+
+    html = Path(__file__).with_name("saved_page.html").read_bytes()
+    review = editor_client.post(
+        URL, {"file": SimpleUploadedFile("page.html", html), "outlet": archive.pk}
+    )
+    data = review_data(review)
+    assert "<script" not in data["body"] and "gtag" not in data["body"]
+    assert data["meta_title"] == "Wildfires force evacuations near Kessel"
+    assert data["published_on"] == "2024-08-12"
+    editor_client.post(URL, data)
+    article = Article.objects.get()
+    assert (article.headline, article.byline, str(article.published_on)) == (
+        "Wildfires force evacuations near Kessel",
+        "Nikos Papadakis",
+        "2024-08-12",
+    )
+    assert article.captions.get().photographer == "Angelos Tzortzinis"
+    assert IngestedReport.objects.get().source == "page.html"
