@@ -3,10 +3,11 @@
     python scripts/bench_ingest.py [--reports 1000] [--words 2000]
 
 Builds a scratch SQLite archive (migrate, roles, the seed fixtures) in a temporary folder,
-writes synthetic reports made from a fixed vocabulary of newsroom sentences (quotes with
-attributions, captions with credits, furniture, the archive's places and speakers, and names it
-does not know), then times `manage.py ingest_report` as an operator would run it. Prints figures;
-the targets (issue #11) are under 1 s for the 2,000-word report and under 2 minutes for 1,000.
+writes synthetic reports made from a fixed vocabulary of newsroom sentences (a quote per 45
+words or so, a little denser than the seeds' one per 60; captions with credits; furniture; the
+archive's places and speakers and names it does not know), then times `manage.py
+ingest_report` as an operator would run it. Prints figures; the targets (issue #11) are under
+1 s for the 2,000-word report and under 2 minutes for 1,000.
 """
 
 from __future__ import annotations
@@ -47,11 +48,24 @@ FURNITURE = [
 ]
 
 
+NARRATION = [
+    "Convoys carrying food, medicine and fuel left {place} at dawn and reached {other} by "
+    "the afternoon, after engineers had repaired two bridges on the main road.",
+    "The route between {place} and {other} had been closed since the spring, when the fighting "
+    "cut the railway and most of the villages along it were emptied.",
+    "Aid groups estimate that several thousand people stayed in {place} through the winter, "
+    "most of them elderly residents who could not or would not leave their homes.",
+]
+
+
 def paragraph(rng: random.Random, number: int) -> str:
     who, pronoun = rng.choice(SPEAKERS)
     place, other = rng.sample(PLACES, 2)
     claim = rng.choice(CLAIMS).format(place=place)
-    shape = number % 5
+    shape = number % 8
+    if shape >= 5:
+        # Narration without quotes, as most of a report is.
+        return NARRATION[shape - 5].format(place=place, other=other)
     if shape == 0:
         return f'"We can say that {claim}," {who} said on Saturday in {other}.'
     if shape == 1:
