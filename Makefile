@@ -10,7 +10,7 @@ RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-product
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
 .PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean bench bench-smoke bench-deps \
-	loadtest locktest verify-quotes
+	bench-ingest loadtest locktest verify-quotes
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,6 +84,10 @@ bench: install bench-deps
 bench-smoke: install
 	$(BIN)/python scripts/bench.py --articles 2000 --database sqlite --rounds 5 --load-seconds 2
 	$(BIN)/python scripts/bench.py --articles 2000 --database postgres --rounds 5 --load-seconds 2
+
+# Ingest figures: a 2,000-word report, then 1,000 reports in one command (issue #11).
+bench-ingest: install
+	$(BIN)/python scripts/bench_ingest.py
 
 bench-deps:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

@@ -919,6 +919,8 @@ SpeakerTag = tagged_model("SpeakerTag", "Speaker", "speaker")
 
 
 # Statements live in their own package but belong to this app; importing them here registers them.
+# The ingester's table lives with its code (archive/ingest); importing it registers it here.
+from archive.ingest.models import IngestedReport  # noqa: E402, F401
 from archive.statements.models import (  # noqa: E402, F401
     Statement,
     StatementRejection,

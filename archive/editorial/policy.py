@@ -97,6 +97,11 @@ def policy_may_tag(user, obj: models.Model) -> bool:
     return policy_may_change(user, obj)
 
 
+def policy_may_ingest(user) -> bool:
+    """Return whether the user may turn a report into a draft with its quotes and captions."""
+    return all(policy_may_add(user, model) for model in (m.Article, m.Quote, m.PhotoCaption))
+
+
 def policy_may_curate_tags(user) -> bool:
     """Return whether the user may rename, merge or delete tags (every use of them changes)."""
     return user is None or bool(user.is_active and user.has_perms(TAG_CURATION_PERMISSIONS))
