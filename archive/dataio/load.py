@@ -290,6 +290,43 @@ def _ensure_editor(record: _Record, report: ImportReport) -> None:
     report.created[user_model._meta.label_lower] += 1
 
 
+def _linked_first(records: list[_Record]) -> list[_Record]:
+    """Within each model, put a record after those it links to in its own model.
+
+    A place names its parent, a spokesman the speaker he speaks for, by slug: whatever order
+    a file lists them in, the one linked to is written first. The sort is stable otherwise.
+    """
+    depth: dict[int, int] = {}
+    by_model: dict[str, dict[str, _Record]] = {}
+    for record in records:
+        slug = record.data.get("fields", {}).get("slug")
+        if isinstance(slug, str):
+            by_model.setdefault(record.data["model"].lower(), {})[slug] = record
+    for label, by_slug in by_model.items():
+        model = apps.get_model(label)
+        links = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.many_to_one and f.related_model is model
+        ]
+        if not links:
+            continue
+        for record in by_slug.values():
+            level, current, seen = 0, record, set()
+            while current is not None and id(current) not in seen:
+                seen.add(id(current))
+                targets = [current.data["fields"].get(name) for name in links]
+                slugs = [t[0] for t in targets if isinstance(t, list) and t]
+                current = next((by_slug[s] for s in slugs if s in by_slug), None)
+                level += current is not None
+            depth[id(record)] = level
+    rank = {id(r): i for i, r in enumerate(records)}
+    return sorted(
+        records,
+        key=lambda r: (MODEL_RANK[r.data["model"].lower()], depth.get(id(r), 0), rank[id(r)]),
+    )
+
+
 def archive_import(
     paths: Iterable[Path | str],
     *,
@@ -301,6 +338,7 @@ def archive_import(
     if problems:
         raise ArchiveImportError(problems)
     records.sort(key=lambda r: MODEL_RANK[r.data["model"].lower()])
+    records = _linked_first(records)
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
