@@ -170,7 +170,7 @@ def _classify(block: str, layout: Layout) -> str:
 
 def _headline_like(block: str) -> bool:
     words = block.split()
-    return 3 <= len(words) <= 30 and not block.rstrip("\"”’'").endswith(".")
+    return 2 <= len(words) <= 30 and not block.rstrip("\"”’'").endswith(".")
 
 
 def _label_like(block: str) -> bool:

@@ -216,7 +216,7 @@ def _after(tokens: list[Token]) -> list[Token] | None:
     """The speaker in '," X said', '," said X', or '… according to X'."""
     for k, token in enumerate(tokens[:-1]):
         if token.lower == "according" and tokens[k + 1].lower == "to":
-            return _np_forward(tokens[k + 2 :])
+            return _according_to(tokens[k + 2 :])
     words = list(tokens)
     while words and words[0].text in {",", "—", "–"}:
         words = words[1:]
@@ -288,6 +288,14 @@ def _stop_word(token: Token) -> bool:
     return token.lower in _STOPS and not token.capitalised
 
 
+def _according_to(tokens: list[Token]) -> list[Token] | None:
+    """'according to X', or 'according to a statement from X'."""
+    for k, token in enumerate(tokens[:5]):
+        if token.lower in {"from", "by", "of"} and k > 0 and not tokens[k - 1].capitalised:
+            return _np_forward(tokens[k + 1 :])
+    return _np_forward(tokens)
+
+
 def _np_forward(tokens: list[Token]) -> list[Token] | None:
     phrase = []
     for token in tokens:
@@ -303,7 +311,7 @@ def _before(tokens: list[Token], masked: str, sentence_start: int) -> list[Token
     """The subject of the last verb of saying before the quote: 'X said that … "…"'."""
     for k, token in enumerate(tokens[:-1]):
         if token.lower == "according" and tokens[k + 1].lower == "to":
-            phrase = _np_forward(tokens[k + 2 :])
+            phrase = _according_to(tokens[k + 2 :])
             if phrase:
                 return phrase
     verb_at = None

@@ -16,7 +16,9 @@ SPEECH_VERBS = frozenset(
     suggested suggests assessed assesses acknowledged acknowledges admitted admits confirmed
     confirms urged urges promised promises vowed vows tweeted posted recalled remarked stressed
     emphasised emphasized cautioned predicted concluded conceded boasted complained reported
-    reports insisted maintained observed pointed""".split()
+    reports insisted maintained observed pointed commented asserted shouted joked quipped
+    pledged agreed countered retorted demanded lamented disclosed revealed hinted alleged
+    contended testified reiterated elaborated""".split()
 )
 # Between a subject and its verb: "Konashenkov reportedly said", "he has also said".
 VERB_FILLERS = frozenset(

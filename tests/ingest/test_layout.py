@@ -101,3 +101,13 @@ def test_a_contributor_line_is_a_syndication_note():
     )
     assert proposal.syndication_note == "Associated Press writer Jan Nowak contributed from Kessel."
     assert proposal.paragraphs == ["Dockers stayed out for an eighth day."]
+
+
+def test_a_two_word_headline_in_windows_1252_with_crlf():
+    from archive.ingest.pipeline import report_read
+
+    raw = b"Strike ends\r\n\r\n\x93We won,\x94 Ana Brest said on Monday.\r\n"
+    text, _ = report_read(raw, max_bytes=10_000)
+    proposal = propose(text)
+    assert proposal.headline == "Strike ends"
+    assert [(q.speaker, q.text) for q in proposal.quotes] == [("Ana Brest", "We won,")]

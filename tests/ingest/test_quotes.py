@@ -202,3 +202,10 @@ def test_the_title_alone_refers_to_the_person_with_that_role():
         '"We are close to a deal," the director said.'
     )
     assert pairs(propose(text)) == [("Tomasz Wierzba", "We are close to a deal,")]
+
+
+def test_according_to_a_statement_from_names_who_issued_it():
+    text = HEADLINE + (
+        'The strike was "a grave mistake", according to a statement from the Harbour Authority.'
+    )
+    assert pairs(propose(text)) == [("Harbour Authority", "a grave mistake")]
