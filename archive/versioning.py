@@ -42,12 +42,14 @@ class VersionedModel(models.Model):
 
     if TYPE_CHECKING:
         # Added at run time, which the type checker cannot see: simple_history's manager, the
-        # user it records, taggit's manager and the aliases of places and speakers.
+        # user it records, the flag that skips its entry for one save, taggit's manager and the
+        # aliases of places and speakers.
         history: Any
         _history_user: Any
         _change_reason: str
         tags: Any
         aliases: Any
+        skip_history_when_saving: bool
 
     def _do_update(self, base_qs, using, pk_val, values, *args, **kwargs):
         field = self._meta.get_field("version")

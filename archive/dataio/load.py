@@ -312,7 +312,8 @@ def _linked_first(records: list[_Record]) -> list[_Record]:
         if not links:
             continue
         for record in by_slug.values():
-            level, current, seen = 0, record, set()
+            level, seen = 0, set()
+            current: _Record | None = record
             while current is not None and id(current) not in seen:
                 seen.add(id(current))
                 targets = [current.data["fields"].get(name) for name in links]

@@ -143,9 +143,9 @@ def _classify(block: str, layout: Layout) -> str:
             layout.pending_credit = None
             layout.captions.append(caption)
             return "caption"
-    if len(words) <= 14 and not block.endswith(".") and DATE_PATTERN.search(block):
+    if len(words) <= 14 and not block.endswith(".") and (printed := DATE_PATTERN.search(block)):
         if layout.printed_date is None:
-            layout.printed_date = DATE_PATTERN.search(block).group(0)
+            layout.printed_date = printed.group(0)
         layout.removed.append(block)
         return "removed"
     byline = _BYLINE.match(block)

@@ -7,6 +7,7 @@ spelling) once per ingest run; `report_propose()` is pure and never writes.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -44,7 +45,9 @@ class ArchiveIndex:
 
 
 def archive_index_load(
-    *, without_places: set[str] = frozenset(), without_speakers: set[str] = frozenset()
+    *,
+    without_places: Collection[str] = frozenset(),
+    without_speakers: Collection[str] = frozenset(),
 ) -> ArchiveIndex:
     """Read every speaker, place and outlet spelling from the database (minus those excluded)."""
     from archive.models import Outlet, Place, PlaceAlias, Speaker, SpeakerAlias
@@ -75,8 +78,8 @@ def archive_index_load(
         )
         for pk, slug, name, kind, parent, lat, lon in rows
     }
-    for known in places.values():
-        index.places.add(known, known.name)
+    for place in places.values():
+        index.places.add(place, place.name)
     for owner, name in PlaceAlias.objects.values_list("owner_id", "name"):
         if owner in places:
             index.places.add(places[owner], name)

@@ -202,10 +202,11 @@ def _match_region(words, index: PlaceIndex, geo, countries) -> tuple[_Hit | None
 
 def _country_of(place: KnownPlace, index: PlaceIndex) -> KnownPlace | None:
     seen = set()
-    while place is not None and place.kind != "country" and place.slug not in seen:
-        seen.add(place.slug)
-        place = index.by_slug.get(place.parent_slug) if place.parent_slug else None
-    return place
+    current: KnownPlace | None = place
+    while current is not None and current.kind != "country" and current.slug not in seen:
+        seen.add(current.slug)
+        current = index.by_slug.get(current.parent_slug) if current.parent_slug else None
+    return current
 
 
 def _inside_longer_name(tokens: list[Token], i: int, n: int) -> bool:
@@ -295,6 +296,8 @@ def _proposal(hit: _Hit, index: PlaceIndex) -> PlaceProposal:
             parent_slug=_slug_of(country, index),
         )
     geo = hit.gazetteer
+    if geo is None:
+        raise ValueError(f"place hit {hit.key!r} names no archive place, region or gazetteer entry")
     is_country = geo.kind == "country"
     return PlaceProposal(
         name=_as_printed(hit.printed),

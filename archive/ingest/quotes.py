@@ -251,7 +251,7 @@ def _after(tokens: list[Token]) -> list[Token] | None:
 
 def _named_in_apposition(words: list[Token], comma: int) -> list[Token] | None:
     """'one resident, Maria Georgiou, told …': the name between the commas speaks."""
-    inner = []
+    inner: list[Token] = []
     for k in range(comma + 1, min(comma + 6, len(words))):
         if words[k].text == ",":
             following = words[k + 1] if k + 1 < len(words) else None
@@ -311,9 +311,9 @@ def _before(tokens: list[Token], masked: str, sentence_start: int) -> list[Token
     """The subject of the last verb of saying before the quote: 'X said that … "…"'."""
     for k, token in enumerate(tokens[:-1]):
         if token.lower == "according" and tokens[k + 1].lower == "to":
-            phrase = _according_to(tokens[k + 2 :])
-            if phrase:
-                return phrase
+            named = _according_to(tokens[k + 2 :])
+            if named:
+                return named
     verb_at = None
     for k in range(len(tokens) - 1, -1, -1):
         if tokens[k].lower in SPEECH_VERBS:

@@ -97,10 +97,10 @@ def reports_propose(
     use_gazetteer: bool = True,
 ) -> BatchResult:
     """Read every file into a proposal; collect a one-line problem for each file that fails."""
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     index = index or archive_index_load()
     result = BatchResult()
-    for done, path in enumerate(paths, start=1):
+    for done, path in enumerate(files, start=1):
         try:
             size = path.stat().st_size
             if size > settings.ARCHIVE_IMPORT_MAX_BYTES:
@@ -128,7 +128,7 @@ def reports_propose(
         except IngestError as exc:
             result.problems.append(f"{path}: {exc}")
         if progress:
-            progress(done, len(paths))
+            progress(done, len(files))
     return result
 
 
@@ -167,6 +167,8 @@ def _write(proposal: Proposal, user) -> Article:
     existing = report_existing(proposal.content_hash)
     if existing is not None:
         raise IngestError(f"already ingested as article '{existing.slug}'")
+    if proposal.published_on is None:  # draft_problems has already refused it
+        raise IngestError("no date printed in the report: give --published-on YYYY-MM-DD")
     outlet = Outlet.objects.get(slug=proposal.outlet)
     published_on = date.fromisoformat(proposal.published_on)
     article = Article(
@@ -185,7 +187,7 @@ def _write(proposal: Proposal, user) -> Article:
     places = _places(proposal)
     linked = list({p.pk: p for p in places.values()}.values())
     _create_article(article, linked, user)
-    quotes = []
+    quotes: list[Quote] = []
     for quote in proposal.quotes:
         if quote.speaker is None or not quote.text.strip():
             continue
@@ -341,7 +343,7 @@ def _create_article(article: Article, places: list[Place], user) -> None:
     made in one go, the entry that creates the article already holds them.
     """
     article.full_clean()
-    snapshot = {name: [] for name in RELATIONS[Article]}
+    snapshot: dict[str, list[str]] = {name: [] for name in RELATIONS[Article]}
     snapshot["places"] = sorted((p.slug for p in places), key=str.casefold)
     bulk_create_with_history(
         [article],

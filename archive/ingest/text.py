@@ -97,14 +97,16 @@ def html_main_text(html: str) -> tuple[str, dict]:
         with_metadata=True,
         favor_precision=True,
     )
-    if document is None or not (document.text or "").strip():
+    # A dict comes back only when asked for with the deprecated as_dict=True, never here.
+    if document is None or isinstance(document, dict) or not (document.text or "").strip():
         raise IngestError("no article text could be found in the page")
+    text = document.text or ""
     meta = {
         "title": document.title or None,
         "author": document.author or None,
         "date": document.date or None,
     }
-    body = "\n\n".join(line.strip() for line in document.text.splitlines() if line.strip())
+    body = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
     captions = _figcaptions(html)
     if captions:
         body += "\n\n" + "\n\n".join(captions)

@@ -90,7 +90,8 @@ class Command(BaseCommand):
         from django.db import transaction
 
         out = self.stderr if quiet else self.stdout
-        made, seen = 0, {}
+        made = 0
+        seen: dict[str, str] = {}
         try:
             with transaction.atomic():
                 for proposal in proposals:
