@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
+from archive.api.endpoints import api
 from archive.public.sitemaps import SITEMAPS
 from archive.public.views import healthz, robots_txt
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", require_safe(robots_txt), name="robots"),
     path("healthz", require_safe(healthz), name="healthz"),
+    path("api/", api.urls),
     path("", include("archive.urls")),
 ]
 
