@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -83,6 +84,18 @@ class HomeView(TemplateView):
         return context
 
 
+def json_error(status: int, detail: str, errors: dict) -> JsonResponse:
+    """Return an error as JSON for a client that asked for JSON: the status, a sentence, and
+    each parameter at fault with its messages (the read API's error shape)."""
+    rows = [
+        {"parameter": "" if name == "__all__" else name, "message": message}
+        for name, messages in errors.items()
+        for message in messages
+    ]
+    body = {"status": status, "detail": detail, "errors": rows}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 class ArchiveListView(FilterView):
     """A filterable, faceted list that can also be had as JSON or CSV."""
 
@@ -112,6 +125,8 @@ class ArchiveListView(FilterView):
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
+        if export == "json" and not valid:
+            return json_error(400, "Invalid parameter.", self.filterset.form.errors)
         if export and valid:
             return self.render_export(export)
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
@@ -219,7 +234,10 @@ class ArchiveListView(FilterView):
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             return response
         page_size = self.get_paginate_by(self.object_list)
-        paginator, page, object_list, _ = self.paginate_queryset(self.object_list, page_size)
+        try:
+            paginator, page, object_list, _ = self.paginate_queryset(self.object_list, page_size)
+        except Http404 as error:
+            return json_error(404, str(error), {})
         payload = {
             "count": paginator.count,
             "page": page.number,
@@ -400,7 +418,7 @@ class OutletDetailView(SubjectDetailView):
 
 
 class RankedIndexView(TemplateView):
-    """Every place or speaker with its count, most first, a page of 100 at a time.
+    """Every place, speaker, tag or outlet with its count, most first, 100 to a page.
 
     The ranking is one grouped count over the archive, cached until the counts change; a page
     then loads just its own 100 rows.
@@ -447,6 +465,25 @@ class SpeakerListView(RankedIndexView):
     template_name = "archive/speaker_list.html"
     model = Speaker
     ranking = selectors.speaker_ranking
+
+
+class TagListView(RankedIndexView):
+    template_name = "archive/tag_list.html"
+    model = Tag
+    ranking = selectors.tag_ranking
+
+
+class OutletListView(RankedIndexView):
+    template_name = "archive/outlet_list.html"
+    model = Outlet
+    ranking = selectors.outlet_ranking
+
+
+def favicon(request):
+    """Send browsers that ask for /favicon.ico to the icon among the static files."""
+    response = redirect(static("archive/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def robots_txt(request):
