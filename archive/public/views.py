@@ -11,7 +11,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag, TagRedirect
-from archive.public import exports, facets, maps, pagination, selectors
+from archive.public import exports, facets, maps, pagination, selectors, structured
 from archive.public.caching import cached_read
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.public.pagination import RankedPaginator, SeekPaginator
@@ -311,6 +311,9 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["paragraphs"] = selectors.article_paragraph_segments(article=self.object)
         context["related"] = selectors.article_related(article=self.object)
+        context["jsonld"] = structured.jsonld_markup(
+            structured.article_jsonld(article=self.object, absolute=self.request.build_absolute_uri)
+        )
         return context
 
 
@@ -384,6 +387,9 @@ class PlaceDetailView(SubjectDetailView):
         nearby = selectors.place_nearby(place=self.object)
         context["children"] = [p for p in nearby if p.parent_id == self.object.pk and p.shown]
         context["map"] = maps.place_map(place=self.object, nearby=nearby)
+        context["jsonld"] = structured.jsonld_markup(
+            structured.place_jsonld(place=self.object, absolute=self.request.build_absolute_uri)
+        )
         return context
 
 
@@ -394,6 +400,13 @@ class SpeakerDetailView(SubjectDetailView):
 
     def get_queryset(self):
         return Speaker.objects.prefetch_related("aliases")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = structured.jsonld_markup(
+            structured.speaker_jsonld(speaker=self.object, absolute=self.request.build_absolute_uri)
+        )
+        return context
 
 
 class TagDetailView(SubjectDetailView):
