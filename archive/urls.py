@@ -27,7 +27,9 @@ urlpatterns = [
         require_safe(views.SpeakerDetailView.as_view()),
         name="speaker-detail",
     ),
+    path("tags/", require_safe(views.TagListView.as_view()), name="tag-list"),
     path("tags/<str:slug>/", require_safe(views.TagDetailView.as_view()), name="tag-detail"),
+    path("outlets/", require_safe(views.OutletListView.as_view()), name="outlet-list"),
     path(
         "outlets/<slug:slug>/", require_safe(views.OutletDetailView.as_view()), name="outlet-detail"
     ),

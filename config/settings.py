@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "django_filters",
+    # The read API's docs page and its Swagger UI files, served from this site (no CDN).
+    "ninja",
     "axes",
     "archive",
 ]

@@ -4,8 +4,9 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
 
+from archive.api.endpoints import api
 from archive.public.sitemaps import SITEMAPS
-from archive.public.views import healthz, robots_txt
+from archive.public.views import favicon, healthz, robots_txt
 
 admin.site.site_header = "Editorial archive"
 admin.site.site_title = "Editorial archive admin"
@@ -15,7 +16,9 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", require_safe(robots_txt), name="robots"),
+    path("favicon.ico", require_safe(favicon), name="favicon"),
     path("healthz", require_safe(healthz), name="healthz"),
+    path("api/", api.urls),
     path("", include("archive.urls")),
 ]
 

@@ -65,6 +65,10 @@ class ArchiveModelAdmin(SimpleHistoryAdmin):
     }
     list_per_page = 100
     history_list_display = ["restore"]
+
+    class Media:
+        css = {"all": ["archive/admin/forms.css"]}
+
     object_history_form_template = "admin/archive/object_history_form.html"
 
     def get_form(self, request, obj=None, **kwargs):

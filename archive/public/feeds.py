@@ -14,8 +14,21 @@ from archive.public.filters import ArticleFilter
 FEED_SIZE = 50
 
 
+class PlainSummaryAtomFeed(Atom1Feed):
+    """Atom whose entry summaries are declared as plain text, which they are.
+
+    Django declares every summary as HTML, so a feed reader would read a standfirst such as
+    "Troops <withdraw>" as markup.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item.get("description"):
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ArticleFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainSummaryAtomFeed
     title = "Editorial archive: articles"
     subtitle = "Published articles, newest first."
 

@@ -387,7 +387,18 @@ class PhotoCaptionFilter(ArticleChildFilter):
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
-        return search.caption_search(queryset, text, terms=self.search_terms(text))
+        # Readers look for photos by who took or supplied them; the text index holds only the
+        # caption's words, so the credit, photographer and agency are matched as written.
+        name = text.strip()
+        credited = (
+            Q(photographer__icontains=name)
+            | Q(credit__icontains=name)
+            | Q(agency__name__icontains=name)
+            | Q(distributor__name__icontains=name)
+        )
+        return search.caption_search(
+            queryset, text, terms=self.search_terms(text), also=credited if name else None
+        )
 
     def filter_agency(self, queryset, name, value):
         agencies = self.ids(Outlet, value)

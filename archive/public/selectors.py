@@ -337,3 +337,32 @@ def speaker_ranking() -> list[tuple[int, int]]:
     names = Speaker.objects.public().values_list("pk", "name")
     ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
     return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+
+
+def tag_ranking() -> list[tuple[int, int]]:
+    """Return (tag id, published articles carrying it) for every public tag, most first.
+
+    Tags only on quotes or captions of published articles follow with 0; ties go by name.
+    """
+    counted = dict(
+        ArticleTag.objects.filter(content_object_id__in=Article.objects.published().values("pk"))
+        .values_list("tag_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    names = Tag.objects.public().values_list("pk", "name")
+    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1].lower()))
+    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+
+
+def outlet_ranking() -> list[tuple[int, int]]:
+    """Return (outlet id, published articles it published) for every public outlet, most first.
+
+    Outlets that are only cited or credited for photos follow with 0; ties go by name.
+    """
+    counted = dict(
+        Article.objects.published().values_list("outlet_id").annotate(n=Count("pk")).order_by()
+    )
+    names = Outlet.objects.public().values_list("pk", "name")
+    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1].lower()))
+    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]

@@ -39,6 +39,8 @@ class ListSitemap(Sitemap):
             "archive:photocaption-list",
             "archive:place-list",
             "archive:speaker-list",
+            "archive:tag-list",
+            "archive:outlet-list",
         ]
 
     def location(self, item):

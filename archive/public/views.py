@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag, TagRedirect
-from archive.public import exports, facets, maps, pagination, selectors
+from archive.public import exports, facets, maps, pagination, selectors, structured
 from archive.public.caching import cached_read
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.public.pagination import RankedPaginator, SeekPaginator
@@ -84,6 +85,18 @@ class HomeView(TemplateView):
         return context
 
 
+def json_error(status: int, detail: str, errors: dict) -> JsonResponse:
+    """Return an error as JSON for a client that asked for JSON: the status, a sentence, and
+    each parameter at fault with its messages (the read API's error shape)."""
+    rows = [
+        {"parameter": "" if name == "__all__" else name, "message": message}
+        for name, messages in errors.items()
+        for message in messages
+    ]
+    body = {"status": status, "detail": detail, "errors": rows}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 class ArchiveListView(FilterView):
     """A filterable, faceted list that can also be had as JSON or CSV."""
 
@@ -113,6 +126,8 @@ class ArchiveListView(FilterView):
                 status=400,
                 content_type="text/plain; charset=utf-8",
             )
+        if export == "json" and not valid:
+            return json_error(400, "Invalid parameter.", self.filterset.form.errors)
         if export and valid:
             return self.render_export(export)
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
@@ -220,7 +235,10 @@ class ArchiveListView(FilterView):
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             return response
         page_size = self.get_paginate_by(self.object_list)
-        paginator, page, object_list, _ = self.paginate_queryset(self.object_list, page_size)
+        try:
+            paginator, page, object_list, _ = self.paginate_queryset(self.object_list, page_size)
+        except Http404 as error:
+            return json_error(404, str(error), {})
         payload = {
             "count": paginator.count,
             "page": page.number,
@@ -294,6 +312,9 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["paragraphs"] = selectors.article_paragraph_segments(article=self.object)
         context["related"] = selectors.article_related(article=self.object)
+        context["jsonld"] = structured.jsonld_markup(
+            structured.article_jsonld(article=self.object, absolute=self.request.build_absolute_uri)
+        )
         return context
 
 
@@ -367,6 +388,9 @@ class PlaceDetailView(SubjectDetailView):
         nearby = selectors.place_nearby(place=self.object)
         context["children"] = [p for p in nearby if p.parent_id == self.object.pk and p.shown]
         context["map"] = maps.place_map(place=self.object, nearby=nearby)
+        context["jsonld"] = structured.jsonld_markup(
+            structured.place_jsonld(place=self.object, absolute=self.request.build_absolute_uri)
+        )
         return context
 
 
@@ -377,6 +401,13 @@ class SpeakerDetailView(SubjectDetailView):
 
     def get_queryset(self):
         return Speaker.objects.prefetch_related("aliases")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = structured.jsonld_markup(
+            structured.speaker_jsonld(speaker=self.object, absolute=self.request.build_absolute_uri)
+        )
+        return context
 
 
 class TagDetailView(SubjectDetailView):
@@ -401,7 +432,7 @@ class OutletDetailView(SubjectDetailView):
 
 
 class RankedIndexView(TemplateView):
-    """Every place or speaker with its count, most first, a page of 100 at a time.
+    """Every place, speaker, tag or outlet with its count, most first, 100 to a page.
 
     The ranking is one grouped count over the archive, cached until the counts change; a page
     then loads just its own 100 rows.
@@ -448,6 +479,25 @@ class SpeakerListView(RankedIndexView):
     template_name = "archive/speaker_list.html"
     model = Speaker
     ranking = selectors.speaker_ranking
+
+
+class TagListView(RankedIndexView):
+    template_name = "archive/tag_list.html"
+    model = Tag
+    ranking = selectors.tag_ranking
+
+
+class OutletListView(RankedIndexView):
+    template_name = "archive/outlet_list.html"
+    model = Outlet
+    ranking = selectors.outlet_ranking
+
+
+def favicon(request):
+    """Send browsers that ask for /favicon.ico to the icon among the static files."""
+    response = redirect(static("archive/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def robots_txt(request):

@@ -27,6 +27,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from archive.models import Article, PhotoCaption, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
 from archive.search import backends
@@ -207,6 +208,7 @@ def _filter_and_rank(
     sqlite_weights: str,
     pg_column: str,
     terms: list[Term] | None = None,
+    also: Q | None = None,
 ) -> QuerySet:
     terms = parse_terms(text) if terms is None else terms
     if not terms:
@@ -245,6 +247,10 @@ def _filter_and_rank(
                 F("pk"),
                 FloatField(),
             )
+    if also is not None:
+        # Rows found only by `also` have no score of their own: ranked below every text match.
+        rank = Coalesce(rank, Value(0.0, output_field=FloatField()))
+        return queryset.filter(Q(found) | also).annotate(search_rank=rank)
     return queryset.filter(found).annotate(search_rank=rank)
 
 
@@ -277,9 +283,16 @@ def quote_search(
 
 
 def caption_search(
-    queryset: QuerySet[PhotoCaption], text: str, *, terms: list[Term] | None = None
+    queryset: QuerySet[PhotoCaption],
+    text: str,
+    *,
+    terms: list[Term] | None = None,
+    also: Q | None = None,
 ) -> QuerySet[PhotoCaption]:
-    """Return the photo captions whose words match text, ranked by how well."""
+    """Return the photo captions whose words match text, ranked by how well.
+
+    `also` admits more rows (e.g. by credit), ranked after the text's own matches.
+    """
     return _filter_and_rank(
         queryset,
         text,
@@ -287,6 +300,7 @@ def caption_search(
         sqlite_weights="",
         pg_column="text",
         terms=terms,
+        also=also,
     )
 
 
