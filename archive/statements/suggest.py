@@ -41,8 +41,6 @@ class _Quote:
     principal_id: int
     published_on: datetime.date
     terms: frozenset[str]
-    article_slug: str
-    position: int
 
 
 @dataclass
@@ -81,8 +79,6 @@ def _load_quotes(principals: dict[int, int]) -> list[_Quote]:
             "speaker_id",
             "article__published_on",
             "text",
-            "article__slug",
-            "position",
         )
         .iterator(chunk_size=5000)
     )
@@ -90,8 +86,8 @@ def _load_quotes(principals: dict[int, int]) -> list[_Quote]:
     # dozen templates): each distinct text is reduced to terms once.
     terms_of = functools.lru_cache(maxsize=200_000)(lambda text: frozenset(text_terms(text)))
     return [
-        _Quote(pk, article, principals.get(speaker, speaker), day, terms_of(text), slug, pos)
-        for pk, article, speaker, day, text, slug, pos in rows
+        _Quote(pk, article, principals.get(speaker, speaker), day, terms_of(text))
+        for pk, article, speaker, day, text in rows
     ]
 
 
