@@ -13,6 +13,7 @@ import binascii
 import datetime
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -34,10 +35,13 @@ class Cursor:
     backward: bool = False
 
     def encode(self) -> str:
+        data: dict[str, Any]
         if self.offset is not None:
             data = {"o": self.offset}
-        else:
+        elif self.day is not None:
             data = {"d": self.day.isoformat(), "k": self.pk, "b": int(self.backward)}
+        else:
+            raise ValueError("A cursor holds either an offset or a day.")
         raw = json.dumps(data, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -112,9 +116,11 @@ def keyset_page(
 
 def offset_page(rows, *, cursor: Cursor | None, limit: int) -> Window:
     """Return one page of a ranked sequence (a list or a sliceable queryset) from a cursor."""
-    if cursor is not None and cursor.offset is None:
-        raise CursorError("This cursor belongs to a list in another order.")
-    start = cursor.offset if cursor else 0
+    start = 0
+    if cursor is not None:
+        if cursor.offset is None:
+            raise CursorError("This cursor belongs to a list in another order.")
+        start = cursor.offset
     fetched = list(rows[start : start + limit + 1])
     more = len(fetched) > limit
     return Window(

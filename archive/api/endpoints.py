@@ -10,7 +10,7 @@ import dataclasses
 from typing import Literal
 
 from csp.decorators import csp_update
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from ninja import NinjaAPI, Query
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
@@ -267,7 +267,7 @@ def quote_list(
     )
 
 
-def _child(model: type[Model], slug: str, position: int, what: str):
+def _child(model: type[Quote] | type[PhotoCaption], slug: str, position: int, what: str):
     found = model.objects.published().for_list().filter(article__slug=slug, position=position)
     item = found.first()
     if item is None:

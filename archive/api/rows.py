@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, overload
 from urllib.parse import quote, urlencode
 
+from django.db.models import Model
 from django.urls import reverse
 
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
 
 Absolute = Callable[[str], str]
+# What link() links to: the objects with a reader's page and an API address.
+Linked = Article | Place | Speaker | Tag | Outlet
 
-API_PATHS = {
+API_PATHS: dict[type[Model], str] = {
     Article: "articles",
     Place: "places",
     Speaker: "speakers",
@@ -26,7 +30,17 @@ def api_path(kind: str, *parts) -> str:
     return root + "/".join([kind, *(quote(str(part), safe="") for part in parts)])
 
 
-def link(obj, absolute: Absolute, *, name: str | None = None) -> dict | None:
+@overload
+def link(obj: Linked, absolute: Absolute, *, name: str | None = None) -> dict[str, Any]: ...
+@overload
+def link(obj: None, absolute: Absolute, *, name: str | None = None) -> None: ...
+@overload
+def link(
+    obj: Linked | None, absolute: Absolute, *, name: str | None = None
+) -> dict[str, Any] | None: ...
+def link(
+    obj: Linked | None, absolute: Absolute, *, name: str | None = None
+) -> dict[str, Any] | None:
     """Return an object's slug, name, reader's page and API address, or None for no object."""
     if obj is None:
         return None
@@ -136,7 +150,7 @@ def coordinate(value) -> float | None:
 
 # The list parameter that narrows each API list to a subject, per kind of subject (None: no
 # such list: speakers have no photos, outlets no quotes of their own).
-LIST_PARAMETERS = {
+LIST_PARAMETERS: dict[type[Model], dict[str, str | None]] = {
     Place: {"articles": "place", "quotes": "place", "photos": "place"},
     Speaker: {"articles": "speaker", "quotes": "speaker", "photos": None},
     Tag: {"articles": "tag", "quotes": "tag", "photos": "tag"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,7 +35,11 @@ def _geo(place: Place) -> dict | None:
 
 
 def place_node(place: Place, absolute: Absolute) -> dict:
-    node = {"@type": "Place", "name": place.name, "url": absolute(place.get_absolute_url())}
+    node: dict[str, Any] = {
+        "@type": "Place",
+        "name": place.name,
+        "url": absolute(place.get_absolute_url()),
+    }
     geo = _geo(place)
     if geo:
         node["geo"] = geo
@@ -43,7 +48,11 @@ def place_node(place: Place, absolute: Absolute) -> dict:
 
 def speaker_node(speaker: Speaker, absolute: Absolute) -> dict:
     kind = "Organization" if speaker.kind == SpeakerKind.ORGANISATION else "Person"
-    node = {"@type": kind, "name": speaker.name, "url": absolute(speaker.get_absolute_url())}
+    node: dict[str, Any] = {
+        "@type": kind,
+        "name": speaker.name,
+        "url": absolute(speaker.get_absolute_url()),
+    }
     if kind == "Person" and speaker.role:
         node["jobTitle"] = speaker.role
     if speaker.affiliation:
@@ -55,7 +64,7 @@ def speaker_node(speaker: Speaker, absolute: Absolute) -> dict:
 
 
 def _outlet_node(outlet) -> dict:
-    node = {"@type": "Organization", "name": outlet.name}
+    node: dict[str, Any] = {"@type": "Organization", "name": outlet.name}
     if outlet.homepage:
         node["url"] = outlet.homepage
     return node
@@ -81,7 +90,7 @@ def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
         )
     images = []
     for caption in article.captions.all():
-        image = {"@type": "ImageObject", "caption": caption.text}
+        image: dict[str, Any] = {"@type": "ImageObject", "caption": caption.text}
         if caption.credit:
             image["creditText"] = caption.credit
         creators = []
@@ -94,7 +103,7 @@ def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
         if caption.place:
             image["contentLocation"] = place_node(caption.place, absolute)
         images.append(image)
-    node = {
+    node: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "NewsArticle",
         "@id": url,
@@ -121,18 +130,18 @@ def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
 
 def place_jsonld(*, place: Place, absolute: Absolute) -> dict:
     """Return a place as a schema.org Place, inside its parent, with its other spellings."""
-    node = {"@context": CONTEXT, **place_node(place, absolute)}
+    node: dict[str, Any] = {"@context": CONTEXT, **place_node(place, absolute)}
     spellings = [alias.name for alias in place.aliases.all()]
     if spellings:
         node["alternateName"] = spellings
-    if place.parent_id:
+    if place.parent is not None:
         node["containedInPlace"] = place_node(place.parent, absolute)
     return node
 
 
 def speaker_jsonld(*, speaker: Speaker, absolute: Absolute) -> dict:
     """Return a speaker as a schema.org Person or Organization, with their other spellings."""
-    node = {"@context": CONTEXT, **speaker_node(speaker, absolute)}
+    node: dict[str, Any] = {"@context": CONTEXT, **speaker_node(speaker, absolute)}
     spellings = [alias.name for alias in speaker.aliases.all()]
     if spellings:
         node["alternateName"] = spellings

@@ -438,7 +438,7 @@ class RankedIndexView(TemplateView):
     then loads just its own 100 rows.
     """
 
-    model: type[Place] | type[Speaker] = Place
+    model: type[Place] | type[Speaker] | type[Outlet] = Place
     ranking: Callable[[], list[tuple[int, int]]] | None = None
     per_page = 100
 
