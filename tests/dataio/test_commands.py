@@ -229,3 +229,26 @@ def test_export_to_a_file_writes_it_whole(tmp_path):
 def test_export_to_a_missing_folder_fails_cleanly(tmp_path):
     with pytest.raises(CommandError, match="does not exist"):
         call_command("export_archive", "-o", str(tmp_path / "nope" / "out.json"))
+
+
+def test_a_spokesman_and_a_place_load_before_or_after_whom_they_point_at(tmp_path):
+    records = [
+        {
+            "model": "archive.speaker",
+            "fields": {"name": "A spokesman", "slug": "spokesman", "speaks_for": ["ministry"]},
+        },
+        {"model": "archive.speaker", "fields": {"name": "The ministry", "slug": "ministry"}},
+        {
+            "model": "archive.place",
+            "fields": {"name": "Town", "slug": "town", "kind": "town", "parent": ["region"]},
+        },
+        {
+            "model": "archive.place",
+            "fields": {"name": "Region", "slug": "region", "kind": "region"},
+        },
+    ]
+    load(write(tmp_path, "linked.json", records))
+    assert Speaker.objects.get(slug="spokesman").speaks_for.slug == "ministry"
+    from archive.models import Place
+
+    assert Place.objects.get(slug="town").parent.slug == "region"
