@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, F, QuerySet
 from django.utils.html import format_html_join
@@ -130,7 +131,8 @@ def list_facets(*, filterset: ArchiveFilter, base: QuerySet, size: int = FACET_S
     for name, (label, counter) in specs.items():
         rows = counter(filterset.apply(base, skip=name).order_by())
         selected = set(chosen.get(name, []))
-        values, seen = [], set()
+        values: list[FacetValue] = []
+        seen: set[str] = set()
         for row in rows[: size + len(selected)]:
             slug = row["facet_slug"]
             if len(values) >= size and slug not in selected:
@@ -145,13 +147,19 @@ def list_facets(*, filterset: ArchiveFilter, base: QuerySet, size: int = FACET_S
     return facets
 
 
-LABEL_MODELS = {"place": Place, "tag": Tag, "outlet": Outlet, "agency": Outlet, "speaker": Speaker}
+LABEL_MODELS: dict[str, Any] = {
+    "place": Place,
+    "tag": Tag,
+    "outlet": Outlet,
+    "agency": Outlet,
+    "speaker": Speaker,
+}
 
 
 def _labels(name: str, slugs: list[str]) -> dict[str, str]:
     # A slug only drafts use is shown as typed, like an unknown one: its name stays unsaid.
     model = LABEL_MODELS[name]
-    return dict(model.objects.public().filter(slug__in=slugs).values_list("slug", "name"))
+    return dict(model._default_manager.public().filter(slug__in=slugs).values_list("slug", "name"))
 
 
 @dataclass

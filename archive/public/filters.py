@@ -307,7 +307,7 @@ class ArticleFilter(ArchiveFilter):
 
     class Meta:
         model = Article
-        fields = []
+        fields: list[str] = []
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
@@ -357,7 +357,7 @@ class QuoteFilter(ArticleChildFilter):
 
     class Meta:
         model = Quote
-        fields = []
+        fields: list[str] = []
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):
@@ -383,7 +383,7 @@ class PhotoCaptionFilter(ArticleChildFilter):
 
     class Meta:
         model = PhotoCaption
-        fields = []
+        fields: list[str] = []
         form = ArchiveFilterForm
 
     def text_search(self, queryset, text):

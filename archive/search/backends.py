@@ -9,7 +9,7 @@ another model's table would make Django's table rebuilds (used by many schema ch
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from django.db import DatabaseError, transaction
@@ -229,6 +229,7 @@ def index_exists(connection: BaseDatabaseWrapper) -> bool:
 def missing_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     """Return the names of the index's triggers this database lacks."""
     with connection.cursor() as cursor:
+        expected: Mapping[str, object]
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
             expected = SQLITE_TRIGGERS

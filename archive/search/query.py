@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import (
@@ -108,7 +110,10 @@ def _spellings_by_name(units: list[tuple[Words, bool]]) -> dict[str, list[Words]
     """Map each place or speaker spelling found in the text to all spellings of its owner."""
     if not units:
         return {}
-    kinds = {"place": (Place, PlaceAlias), "speaker": (Speaker, SpeakerAlias)}
+    kinds: dict[str, tuple[Any, Any]] = {
+        "place": (Place, PlaceAlias),
+        "speaker": (Speaker, SpeakerAlias),
+    }
     keys = {_key(words) for i in range(len(units)) for _n, words in _runs(units, i)}
     starts = reduce(or_, (Q(name__istartswith=words[0]) for words, _quoted in units))
     owners: dict[str, set[int]] = {}
@@ -121,7 +126,7 @@ def _spellings_by_name(units: list[tuple[Words, bool]]) -> dict[str, list[Words]
     # Only a public place or speaker lends its spellings: one only drafts name stays unnamed.
     filters = {}
     for kind, ids in owners.items():
-        public = kinds[kind][0].objects.public().filter(pk__in=ids).values("pk")
+        public = kinds[kind][0]._default_manager.public().filter(pk__in=ids).values("pk")
         filters[kind] = (Q(pk__in=public), Q(owner_id__in=public))
     for kind, pk, name in _names(kinds, filters):
         if words := tuple(WORD.findall(name)):
@@ -178,7 +183,7 @@ def _tsquery(terms: list[Term]) -> tuple[str, list[str]]:
 class SearchSQL(Expression):
     """Raw SQL around one column of the outer query (`{key}`), e.g. its primary key."""
 
-    def __init__(self, template: str, params: tuple, key: Expression, output_field):
+    def __init__(self, template: str, params: Sequence, key: Any, output_field):
         super().__init__(output_field=output_field)
         self.template, self.params, self.key = template, tuple(params), key
 
@@ -249,8 +254,8 @@ def _filter_and_rank(
             )
     if also is not None:
         # Rows found only by `also` have no score of their own: ranked below every text match.
-        rank = Coalesce(rank, Value(0.0, output_field=FloatField()))
-        return queryset.filter(Q(found) | also).annotate(search_rank=rank)
+        unscored = Coalesce(rank, Value(0.0, output_field=FloatField()))
+        return queryset.filter(Q(found) | also).annotate(search_rank=unscored)
     return queryset.filter(found).annotate(search_rank=rank)
 
 
