@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from archive.public import feeds, views
+from archive.public import feeds, indexes, views
 from archive.statements import views as statement_views
 
 app_name = "archive"
@@ -19,17 +19,17 @@ urlpatterns = [
     ),
     path("quotes/", require_safe(views.QuoteListView.as_view()), name="quote-list"),
     path("photos/", require_safe(views.PhotoCaptionListView.as_view()), name="photocaption-list"),
-    path("places/", require_safe(views.PlaceListView.as_view()), name="place-list"),
+    path("places/", require_safe(indexes.PlaceListView.as_view()), name="place-list"),
     path("places/<slug:slug>/", require_safe(views.PlaceDetailView.as_view()), name="place-detail"),
-    path("speakers/", require_safe(views.SpeakerListView.as_view()), name="speaker-list"),
+    path("speakers/", require_safe(indexes.SpeakerListView.as_view()), name="speaker-list"),
     path(
         "speakers/<slug:slug>/",
         require_safe(views.SpeakerDetailView.as_view()),
         name="speaker-detail",
     ),
-    path("tags/", require_safe(views.TagListView.as_view()), name="tag-list"),
+    path("tags/", require_safe(indexes.TagListView.as_view()), name="tag-list"),
     path("tags/<str:slug>/", require_safe(views.TagDetailView.as_view()), name="tag-detail"),
-    path("outlets/", require_safe(views.OutletListView.as_view()), name="outlet-list"),
+    path("outlets/", require_safe(indexes.OutletListView.as_view()), name="outlet-list"),
     path(
         "outlets/<slug:slug>/", require_safe(views.OutletDetailView.as_view()), name="outlet-detail"
     ),

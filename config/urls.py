@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views.decorators.http import require_safe
 
 from archive.api.endpoints import api
+from archive.public.site import favicon, healthz, robots_txt
 from archive.public.sitemaps import SITEMAPS
-from archive.public.views import favicon, healthz, robots_txt
 
 admin.site.site_header = "Editorial archive"
 admin.site.site_title = "Editorial archive admin"

@@ -1,13 +1,9 @@
 import datetime
-import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
-from django.templatetags.static import static
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -429,100 +425,3 @@ class OutletDetailView(SubjectDetailView):
     model = Outlet
     subject_label = "Outlet"
     page_selector = selectors.outlet_page
-
-
-class RankedIndexView(TemplateView):
-    """Every place, speaker, tag or outlet with its count, most first, 100 to a page.
-
-    The ranking is one grouped count over the archive, cached until the counts change; a page
-    then loads just its own 100 rows.
-    """
-
-    model: type[Place] | type[Speaker] | type[Outlet] = Place
-    ranking: Callable[[], list[tuple[int, int]]] | None = None
-    per_page = 100
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        ranking = type(self).ranking
-        ranked = cached_read(
-            "ranking",
-            {"model": self.model._meta.label_lower},
-            ranking,
-            revision=request_revisions(self.request).counts,
-            counts=True,
-        )
-        paginator = Paginator(ranked, self.per_page)
-        page = paginator.get_page(self.request.GET.get("page"))
-        rows = self.get_queryset().in_bulk([pk for pk, _n in page])
-        context.update(
-            paginator=paginator,
-            page_obj=page,
-            rows=[(rows[pk], n) for pk, n in page if pk in rows],
-        )
-        return context
-
-    def get_queryset(self):
-        return self.model.objects.all()
-
-
-class PlaceListView(RankedIndexView):
-    template_name = "archive/place_list.html"
-    model = Place
-    ranking = selectors.place_ranking
-
-    def get_queryset(self):
-        return Place.objects.select_related("parent")
-
-
-class SpeakerListView(RankedIndexView):
-    template_name = "archive/speaker_list.html"
-    model = Speaker
-    ranking = selectors.speaker_ranking
-
-
-class TagListView(RankedIndexView):
-    template_name = "archive/tag_list.html"
-    model = Tag
-    ranking = selectors.tag_ranking
-
-
-class OutletListView(RankedIndexView):
-    template_name = "archive/outlet_list.html"
-    model = Outlet
-    ranking = selectors.outlet_ranking
-
-
-def favicon(request):
-    """Send browsers that ask for /favicon.ico to the icon among the static files."""
-    response = redirect(static("archive/favicon.ico"))
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
-        "Allow: /",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-health_logger = logging.getLogger("archive.health")
-
-
-def healthz(request):
-    """Answer 200 if the database answers a trivial query, else 503; cheap enough to poll."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        health_logger.exception("Health check failed: the database did not answer")
-        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    else:
-        response = JsonResponse({"status": "ok", "database": "ok"})
-    response["Cache-Control"] = "no-store"
-    return response

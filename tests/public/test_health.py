@@ -33,7 +33,7 @@ def test_healthz_answers_ok_when_the_database_answers(client, django_assert_max_
 
 
 def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
-    from archive.public import views
+    from archive.public import site as views
 
     def refuse():
         raise OperationalError("could not connect to server")

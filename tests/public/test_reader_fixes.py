@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from archive.models import ArticleStatus, OutletKind
-from archive.public.views import RankedIndexView
+from archive.public.indexes import RankedIndexView
 from tests.conftest import soup
 from tests.factories import (
     ArticleFactory,

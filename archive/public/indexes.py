@@ -1,0 +1,73 @@
+"""The ranked indexes: every place, speaker, tag or outlet with its count, most first."""
+
+from collections.abc import Callable
+
+from django.core.paginator import Paginator
+from django.views.generic import TemplateView
+
+from archive.models import Outlet, Place, Speaker, Tag
+from archive.public import selectors
+from archive.public.caching import cached_read
+from archive.public.views import request_revisions
+
+
+class RankedIndexView(TemplateView):
+    """Every place, speaker, tag or outlet with its count, most first, 100 to a page.
+
+    The ranking is one grouped count over the archive, cached until the counts change; a page
+    then loads just its own 100 rows.
+    """
+
+    model: type[Place] | type[Speaker] | type[Outlet] = Place
+    ranking: Callable[[], list[tuple[int, int]]] | None = None
+    per_page = 100
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ranking = type(self).ranking
+        ranked = cached_read(
+            "ranking",
+            {"model": self.model._meta.label_lower},
+            ranking,
+            revision=request_revisions(self.request).counts,
+            counts=True,
+        )
+        paginator = Paginator(ranked, self.per_page)
+        page = paginator.get_page(self.request.GET.get("page"))
+        rows = self.get_queryset().in_bulk([pk for pk, _n in page])
+        context.update(
+            paginator=paginator,
+            page_obj=page,
+            rows=[(rows[pk], n) for pk, n in page if pk in rows],
+        )
+        return context
+
+    def get_queryset(self):
+        return self.model.objects.all()
+
+
+class PlaceListView(RankedIndexView):
+    template_name = "archive/place_list.html"
+    model = Place
+    ranking = selectors.place_ranking
+
+    def get_queryset(self):
+        return Place.objects.select_related("parent")
+
+
+class SpeakerListView(RankedIndexView):
+    template_name = "archive/speaker_list.html"
+    model = Speaker
+    ranking = selectors.speaker_ranking
+
+
+class TagListView(RankedIndexView):
+    template_name = "archive/tag_list.html"
+    model = Tag
+    ranking = selectors.tag_ranking
+
+
+class OutletListView(RankedIndexView):
+    template_name = "archive/outlet_list.html"
+    model = Outlet
+    ranking = selectors.outlet_ranking
