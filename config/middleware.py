@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote_plus
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
+
+NUL_MESSAGE = "This address holds a NUL character, which no page of the archive has."
 
 
 class RefuseNulMiddleware:
@@ -20,8 +22,10 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "\x00" in unquote_plus(query, errors="replace"):
-            return HttpResponseBadRequest(
-                "This address holds a NUL character, which no page of the archive has.",
-                content_type="text/plain; charset=utf-8",
-            )
+            if request.path.startswith("/api/"):
+                # In the API's own error shape, which its OpenAPI schema documents.
+                return JsonResponse(
+                    {"status": 400, "detail": NUL_MESSAGE, "errors": []}, status=400
+                )
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -290,6 +290,8 @@ def test_a_nul_character_in_an_address_is_a_bad_request_on_every_database(editor
     response = editor_client.get(url)
     assert response.status_code == 400
     assert b"NUL" in response.content
+    if url.startswith("/api/"):
+        assert response.json()["status"] == 400
 
 
 def test_an_encoded_percent_sign_is_not_mistaken_for_a_nul(client):
