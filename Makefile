@@ -56,8 +56,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# On every core (pytest-xdist): each worker has its own test database.
+PYTEST := $(BIN)/python -m pytest -q -n auto --dist worksteal
+
 test: install browser-deps lint
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 # Every seed quote must be printed in its article: load the fixtures into a scratch database.
 VERIFY_DB := data/verify-quotes.sqlite3
@@ -68,10 +71,10 @@ verify-quotes: install
 	DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/$(VERIFY_DB) $(BIN)/python manage.py verify_quotes --quiet
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not browser"
+	$(PYTEST) -m "not browser"
 
 test-postgres: install browser-deps
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q
+	DATABASE_URL=$(PG_URL) $(PYTEST)
 
 BENCH_ARTICLES ?= 100000
 

@@ -347,11 +347,24 @@ def test_the_matrix_covers_every_admin_url_and_action():
     assert len(CASES) >= 60
 
 
+@pytest.fixture(scope="module")
+def matrix(django_db_setup, django_db_blocker):
+    """The world and a signed-in client per role, built once for the module.
+
+    They live in a transaction around all the module's cases; each case runs in its own
+    savepoint inside it (pytest-django's), so nothing a case writes reaches the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
+        clients = {role: client_for(role) for role in ROLES}
+        yield world, clients
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_role_matrix(case):
+def test_role_matrix(case, matrix):
     model, kind = case
-    world = build_world()
-    clients = {role: client_for(role) for role in ROLES}
+    world, clients = matrix
     reader = Client()
     before = snapshot(world, reader)
     posts = {side: post_for(case, world, side, clients["superuser"]) for side in SIDES}
