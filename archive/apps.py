@@ -5,9 +5,10 @@ from django.db.models.signals import post_migrate
 
 def search_index_ensure(sender, using="default", **kwargs):
     """Restore search triggers that a migration's table rebuild dropped."""
-    from archive.search import backends as search_backends
+    from archive.search.backends import backend_for
 
-    search_backends.ensure(connections[using])
+    if backend := backend_for(connections[using]):
+        backend.ensure()
 
 
 def revision_triggers_ensure(sender, using="default", plan=None, **kwargs):

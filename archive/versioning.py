@@ -1,6 +1,6 @@
 """Optimistic locking and history snapshots shared by the archive's editable models.
 
-Kept apart from models.py because the models and the historical models both build on it.
+Kept apart from archive/models/ because the models and the historical models both build on it.
 """
 
 from __future__ import annotations

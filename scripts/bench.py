@@ -24,7 +24,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness import free_port, server_env
+from harness import free_port, manage, server_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
@@ -42,17 +42,6 @@ def bench_env(url: str) -> dict[str, str]:
         url,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         ARCHIVE_BENCH_FLOOR="1",
-    )
-
-
-def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=check,
-        text=True,
-        capture_output=True,
     )
 
 
@@ -77,7 +66,7 @@ def ensure_archive(kind: str, articles: int, seed: int) -> tuple[str, float | No
         "-c",
         "from archive.models import Article; print(Article.objects.count())",
     )
-    have = int(probe.stdout.strip().splitlines()[-1])
+    have = int(probe.strip().splitlines()[-1])
     if have >= articles:
         analyse(env)
         return url, None

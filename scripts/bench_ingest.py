@@ -15,14 +15,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from harness import manage
 
 SPEAKERS = [
     ("Ukrainian President Volodymyr Zelenskyy", "he"),
@@ -97,15 +94,11 @@ def report(rng: random.Random, words: int, serial: int) -> str:
     return "\n".join(parts)
 
 
-def manage(env: dict, *args: str) -> tuple[float, subprocess.CompletedProcess]:
+def timed(env: dict[str, str], *args: str) -> tuple[float, str]:
+    """Run a manage.py command; return the seconds it took and its output."""
     started = time.perf_counter()
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE
-    )
-    elapsed = time.perf_counter() - started
-    if done.returncode:
-        sys.exit(f"manage.py {args[0]} failed (exit {done.returncode})")
-    return elapsed, done
+    output = manage(env, *args)
+    return time.perf_counter() - started, output
 
 
 WARM = """
@@ -152,20 +145,20 @@ def main() -> None:
         files = sorted(str(p) for p in reports.glob("*.txt"))
         words = sum(len(Path(f).read_text().split()) for f in files)
 
-        _, warm = manage(env, "shell", "-c", WARM.format(path=str(big)))
-        cold, _ = manage(env, "ingest_report", str(big), "--dry-run", "--json")
-        batch, _ = manage(env, "ingest_report", *files, "--dry-run")
-        written, out = manage(
+        _, warm = timed(env, "shell", "-c", WARM.format(path=str(big)))
+        cold, _ = timed(env, "ingest_report", str(big), "--dry-run", "--json")
+        batch, _ = timed(env, "ingest_report", *files, "--dry-run")
+        written, out = timed(
             env, "ingest_report", *files, "--outlet", "ndtv", "--published-on", "2022-09-10",
             "--user", "bench",
         )  # fmt: skip
-        created = out.stdout.strip().splitlines()[-1]
+        created = out.strip().splitlines()[-1]
 
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print()
     print(f"Ingest benchmark (SQLite, this machine, {os.cpu_count()} cores, load {load})")
     print(f"  one report of {options.words} words, in process (median of 5):  "
-          f"{float(warm.stdout.strip().splitlines()[-1]):.3f} s   target < 1 s")  # fmt: skip
+          f"{float(warm.strip().splitlines()[-1]):.3f} s   target < 1 s")  # fmt: skip
     print(f"  the same, as a fresh `ingest_report --dry-run --json` process: {cold:.2f} s "
           "(Django start-up and indexes included)")  # fmt: skip
     print(f"  {options.reports} reports ({words} words), one command, --dry-run:  {batch:.1f} s"

@@ -1,4 +1,5 @@
-"""Shared parts of the load and lock tests: a scratch archive, gunicorn on loopback, a client.
+"""Shared parts of the scripts: manage.py commands, a scratch archive, gunicorn on loopback,
+a client for the load and lock tests.
 
 Traffic goes to 127.0.0.1 only, and every run is bounded in clients and seconds.
 """
@@ -44,6 +45,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> str:
+    """Run a manage.py command; return its output, or stop the script with it if it fails."""
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )

@@ -95,6 +95,6 @@ def test_saving_an_article_bumps_updated_at():
 
 def test_statements_spell_the_published_status_as_articles_do():
     from archive.models import ArticleStatus
-    from archive.statements import models as statement_models
+    from archive.models import statements as statement_models
 
     assert statement_models.PUBLISHED == ArticleStatus.PUBLISHED

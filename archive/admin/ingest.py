@@ -17,12 +17,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from archive.ingest.highlight import paragraphs_marked, text_marked
-from archive.ingest.models import IngestedReport
 from archive.ingest.pipeline import archive_index_load, report_read
 from archive.ingest.proposal import IngestError, Proposal, SpeakerProposal
 from archive.ingest.services import draft_create, ingest_allowed, report_propose_text
 from archive.ingest.text import fold
-from archive.models import Outlet, Place, Quote, Speaker
+from archive.models import IngestedReport, Outlet, Place, Quote, Speaker
 
 TEMPLATE = "admin/archive/ingest/ingest.html"
 

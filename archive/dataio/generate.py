@@ -15,13 +15,14 @@ import random
 import string
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from django.db import connections, router, transaction
 from django.utils.text import slugify
 
 from archive import models as m
-from archive.search import backends as search_backends
+from archive.search.backends import backend_for
 
 FIRST = "Oleksii Dmytro Olena Iryna Andrii Serhii Natalia Yulia Mykola Taras Oksana Viktor Ivan"
 FIRST += " Anna Maria Pavlo Roman Yevhen Kateryna Vadym Igor Denis Sergei Alexei Elena Tatiana"
@@ -347,7 +348,7 @@ def archive_generate(
     """Add a synthetic archive of `articles` articles, the same for the same seed."""
     began = time.monotonic()
     using = using or router.db_for_write(m.Article)
-    connection = connections[using]
+    search = backend_for(connections[using])
     rng = random.Random(seed)
     with transaction.atomic(using=using):
         ref = _reference_data(rng, articles, using)
@@ -355,7 +356,8 @@ def archive_generate(
     report = ref["report"]
     for first in range(1, articles + 1, batch):
         numbers = range(first, min(first + batch, articles + 1))
-        with transaction.atomic(using=using), search_backends.bulk_load(connection):
+        bulk_load: AbstractContextManager[None] = search.bulk_load() if search else nullcontext()
+        with transaction.atomic(using=using), bulk_load:
             counts = _write_batch(writer, numbers, using)
         report.articles += len(numbers)
         report.quotes += counts[0]

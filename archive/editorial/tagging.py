@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, Value
+from django.db.models import Q, Value, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -65,6 +65,10 @@ def _tags_for(names: Iterable[str], *, create: bool, user=None) -> list[m.Tag]:
 
 def _check_may_tag(objects: list[VersionedModel], user) -> None:
     """Refuse the whole action if any object is one the user may not tag."""
+    # The policy reads each quote's or caption's article: load them in one query per model,
+    # not one per selected row.
+    for model in (m.Quote, m.PhotoCaption):
+        prefetch_related_objects([obj for obj in objects if isinstance(obj, model)], "article")
     refused = [obj for obj in objects if not policy_may_tag(user, obj)]
     if refused:
         names = ", ".join(f"“{obj}”" for obj in refused[:3])

@@ -21,13 +21,13 @@ from simple_history.utils import bulk_create_with_history
 
 from archive.editorial.history import RELATIONS
 from archive.editorial.policy import policy_may_ingest
-from archive.ingest.models import IngestedReport
 from archive.ingest.pipeline import ArchiveIndex, archive_index_load, report_propose, report_read
 from archive.ingest.proposal import IngestError, Proposal
 from archive.ingest.text import fold
 from archive.models import (
     Article,
     ArticleStatus,
+    IngestedReport,
     Outlet,
     PhotoCaption,
     Place,

@@ -1,24 +1,24 @@
 """The full-text search index: FTS5 tables on SQLite, weighted tsvectors on PostgreSQL.
 
 Neither is a model: the index lives in tables and triggers written here (see
-archive/search_backends.py), so the models and makemigrations never see it.
+archive/search/backends/), so the models and makemigrations never see it.
 """
 
 from django.db import migrations
 
 
 def create_index(apps, schema_editor):
-    from archive.search import backends as search_backends
+    from archive.search.backends import backend_for
 
-    if schema_editor.connection.vendor in {"sqlite", "postgresql"}:
-        search_backends.install(schema_editor.connection)
+    if backend := backend_for(schema_editor.connection):
+        backend.install()
 
 
 def drop_index(apps, schema_editor):
-    from archive.search import backends as search_backends
+    from archive.search.backends import backend_for
 
-    if schema_editor.connection.vendor in {"sqlite", "postgresql"}:
-        search_backends.uninstall(schema_editor.connection)
+    if backend := backend_for(schema_editor.connection):
+        backend.uninstall()
 
 
 class Migration(migrations.Migration):

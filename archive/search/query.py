@@ -1,38 +1,29 @@
 """Ranked full-text search over articles, quotes and captions, on SQLite or PostgreSQL.
 
-The engine follows the database in use (archive.search.backends keeps the index). Query text
-is user input and never reaches either engine as syntax: it is cut into words and "quoted
-phrases", each word or phrase must match (AND), and a word or run of words that names a place
-or speaker, in any of its spellings, matches any of them (Izium finds Izyum). Text with no
-words left (empty, only punctuation, only common words such as "the") does not filter:
-the queryset comes back whole, every row ranked 0.0.
+The engine follows the database in use (archive.search.backends picks it; each engine keeps
+its index and writes its own SQL). Query text is user input and never reaches either engine as
+syntax: it is cut into words and "quoted phrases", each word or phrase must match (AND), and a
+word or run of words that names a place or speaker, in any of its spellings, matches any of
+them (Izium finds Izyum). Text with no words left (empty, only punctuation, only common words
+such as "the") does not filter: the queryset comes back whole, every row ranked 0.0.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import (
-    BooleanField,
-    CharField,
-    Expression,
-    F,
-    FloatField,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import CharField, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from archive.models import Article, PhotoCaption, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
-from archive.search import backends
+from archive.search.backends import search_backend
+from archive.search.backends.base import MARK_END, MARK_START, Kind, Words
 
 MAX_CHARS = 1000  # of query text read; more is ignored
 MAX_TERMS = 24  # words or phrases that must all match
@@ -53,8 +44,6 @@ STOP_WORDS = frozenset(
     further then once here there when where why how all any both each few more most other some
     such no nor not only own same so than too very s t can will just don should now""".split()
 )
-
-Words = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -164,94 +153,19 @@ def parse_terms(text: str) -> list[Term]:
 # --- Queries --------------------------------------------------------------------------------
 
 
-def _fts5_query(terms: list[Term]) -> str:
-    """Write terms as an FTS5 query: every word quoted, so nothing in it is syntax."""
-    return " AND ".join(
-        "(" + " OR ".join('"' + " ".join(words) + '"' for words in term.spellings) + ")"
-        for term in terms
-    )
-
-
-def _tsquery(terms: list[Term]) -> tuple[str, list[str]]:
-    """Write terms as a PostgreSQL tsquery expression, every spelling a bound parameter."""
-    one = f"websearch_to_tsquery('{backends.PG_CONFIG}'::regconfig, %s)"
-    sql = " && ".join("(" + " || ".join([one] * len(term.spellings)) + ")" for term in terms)
-    params = ['"' + " ".join(words) + '"' for term in terms for words in term.spellings]
-    return f"({sql})", params
-
-
-class SearchSQL(Expression):
-    """Raw SQL around one column of the outer query (`{key}`), e.g. its primary key."""
-
-    def __init__(self, template: str, params: Sequence, key: Any, output_field):
-        super().__init__(output_field=output_field)
-        self.template, self.params, self.key = template, tuple(params), key
-
-    def get_source_expressions(self):
-        return [self.key]
-
-    def set_source_expressions(self, exprs):
-        (self.key,) = exprs
-
-    def get_group_by_cols(self):
-        # The score depends on the row only through its key.
-        return self.key.get_group_by_cols()
-
-    def as_sql(self, compiler, connection):
-        key_sql, key_params = compiler.compile(self.key)
-        before, after = self.template.split("{key}")
-        split = before.count("%s")
-        params = [*self.params[:split], *key_params, *self.params[split:]]
-        return f"({before}{key_sql}{after})", params
-
-
 def _filter_and_rank(
     queryset: QuerySet,
     text: str,
     *,
-    sqlite_table: str,
-    sqlite_weights: str,
-    pg_column: str,
+    kind: Kind,
     terms: list[Term] | None = None,
     also: Q | None = None,
 ) -> QuerySet:
     terms = parse_terms(text) if terms is None else terms
     if not terms:
         return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-    if connections[queryset.db].vendor == "sqlite":
-        query = _fts5_query(terms)
-        match = f"SELECT rowid FROM {sqlite_table} WHERE {sqlite_table} MATCH %s"
-        found = SearchSQL(f"{{key}} IN ({match})", (query,), F("pk"), BooleanField())
-        # Scored once for the whole statement and looked up per row: a MATCH per row would
-        # re-read the term's whole posting list each time.
-        rank = SearchSQL(
-            f"WITH scored AS MATERIALIZED (SELECT rowid AS id, -bm25({sqlite_table}"
-            f"{sqlite_weights}) AS score FROM {sqlite_table} WHERE {sqlite_table} MATCH %s) "
-            "SELECT score FROM scored WHERE id = {key}",
-            (query,),
-            F("pk"),
-            FloatField(),
-        )
-    else:
-        tsquery, params = _tsquery(terms)
-        if pg_column:
-            vector = f"to_tsvector('{backends.PG_CONFIG}'::regconfig, {{key}})"
-            found = SearchSQL(f"{vector} @@ {tsquery}", params, F(pg_column), BooleanField())
-            rank = SearchSQL(f"ts_rank({vector}, {tsquery})", params, F(pg_column), FloatField())
-        else:
-            side = "SELECT {} FROM archive_search_article s WHERE s.{}"
-            found = SearchSQL(
-                "{key} IN (" + side.format("article_id", f"document @@ {tsquery}") + ")",
-                params,
-                F("pk"),
-                BooleanField(),
-            )
-            rank = SearchSQL(
-                side.format(f"ts_rank(s.document, {tsquery})", "article_id = {key}"),
-                params,
-                F("pk"),
-                FloatField(),
-            )
+    backend = search_backend(connections[queryset.db])
+    found, rank = backend.match(kind, [term.spellings for term in terms])
     if also is not None:
         # Rows found only by `also` have no score of their own: ranked below every text match.
         unscored = Coalesce(rank, Value(0.0, output_field=FloatField()))
@@ -266,9 +180,7 @@ def article_search(
     return _filter_and_rank(
         queryset,
         text,
-        sqlite_table="archive_search_article",
-        sqlite_weights=f", {backends.SQLITE_WEIGHTS}",
-        pg_column="",
+        kind="article",
         terms=terms,
     )
 
@@ -280,9 +192,7 @@ def quote_search(
     return _filter_and_rank(
         queryset,
         text,
-        sqlite_table="archive_search_quote",
-        sqlite_weights="",
-        pg_column="text",
+        kind="quote",
         terms=terms,
     )
 
@@ -301,9 +211,7 @@ def caption_search(
     return _filter_and_rank(
         queryset,
         text,
-        sqlite_table="archive_search_caption",
-        sqlite_weights="",
-        pg_column="text",
+        kind="caption",
         terms=terms,
         also=also,
     )
@@ -318,9 +226,9 @@ def _segments(marked: str) -> Segments:
     """Split snippet text at its markers into (text, highlighted) runs."""
     segments: Segments = []
     marked = " ".join(marked.split())
-    for piece in re.split(f"({backends.MARK_START}.*?{backends.MARK_END})", marked):
-        highlighted = piece.startswith(backends.MARK_START)
-        piece = piece.strip(backends.MARK_START + backends.MARK_END)
+    for piece in re.split(f"({MARK_START}.*?{MARK_END})", marked):
+        highlighted = piece.startswith(MARK_START)
+        piece = piece.strip(MARK_START + MARK_END)
         if not piece:
             continue
         if segments and segments[-1][1] == highlighted:
@@ -343,48 +251,6 @@ def _opening(article: Article) -> Segments:
     return [(" ".join(words[:SNIPPET_WORDS]) + (" …" if len(words) > SNIPPET_WORDS else ""), False)]
 
 
-def _sqlite_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Segments]:
-    # One snippet per column a list row does not print already (body, captions, quotes); the
-    # one with most matches wins.
-    columns = ", ".join(
-        f"snippet(archive_search_article, {column}, %s, %s, '…', {SNIPPET_WORDS})"
-        for column in (2, 4, 3)
-    )
-    marks = [backends.MARK_START, backends.MARK_END] * 3
-    cursor.execute(
-        f"SELECT rowid, {columns} FROM archive_search_article "
-        f"WHERE archive_search_article MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
-        [*marks, _fts5_query(terms), *ids],
-    )
-    result = {}
-    for rowid, *snippets in cursor.fetchall():
-        # A column without a match still gives its opening words: only marked ones count.
-        candidates = [s for s in snippets if s and backends.MARK_START in s]
-        if candidates:
-            best = max(candidates, key=lambda s: s.count(backends.MARK_START))
-            result[rowid] = _segments(best)
-    return result
-
-
-def _pg_snippets(cursor, ids: list[int], terms: list[Term]) -> dict[int, Segments]:
-    tsquery, params = _tsquery(terms)
-    options = (
-        f"StartSel={backends.MARK_START}, StopSel={backends.MARK_END}, MaxWords={SNIPPET_WORDS}, "
-        "MinWords=12, MaxFragments=1"
-    )
-    cursor.execute(
-        f"SELECT a.id, ts_headline('{backends.PG_CONFIG}'::regconfig, "
-        f"{backends.PG_SNIPPET_TEXT}, {tsquery}, %s) "
-        "FROM archive_article a WHERE a.id = ANY(%s)",
-        [*params, options, ids],
-    )
-    return {
-        pk: _segments(headline)
-        for pk, headline in cursor.fetchall()
-        if headline and backends.MARK_START in headline
-    }
-
-
 def search_snippets(
     articles: list[Article], text: str, *, terms: list[Term] | None = None
 ) -> dict[int, Segments]:
@@ -393,19 +259,16 @@ def search_snippets(
     ids = [article.pk for article in articles]
     found: dict[int, Segments] = {}
     if terms and ids:
-        connection = connections[Article.objects.db]
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                found = _sqlite_snippets(cursor, ids, terms)
-            else:
-                found = _pg_snippets(cursor, ids, terms)
+        backend = search_backend(connections[Article.objects.db])
+        marked = backend.snippets(ids, [term.spellings for term in terms], words=SNIPPET_WORDS)
+        found = {pk: _segments(snippet) for pk, snippet in marked.items()}
     return {article.pk: found.get(article.pk) or _opening(article) for article in articles}
 
 
 def search_index_rebuild(using: str = "default") -> dict[str, int]:
     """Rebuild the search index from the archive's rows; return how many of each it holds."""
     with transaction.atomic(using=using):
-        backends.rebuild(connections[using])
+        search_backend(connections[using]).rebuild()
     return {
         "articles": Article.objects.using(using).count(),
         "quotes": Quote.objects.using(using).count(),

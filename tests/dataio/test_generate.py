@@ -17,7 +17,7 @@ from archive.models import (
     Speaker,
     Tag,
 )
-from archive.search import backends as search_backends
+from archive.search.backends import search_backend
 from archive.search.query import article_search, caption_search, quote_search
 from tests.dataio.archive_io import export, flush_archive
 
@@ -73,7 +73,7 @@ def test_generated_articles_are_in_the_search_index():
         | Q(standfirst__icontains="regroup")
     )
     assert found == Article.objects.filter(mentions).count() > 0
-    assert search_backends.missing_triggers(connection) == []
+    assert search_backend(connection).missing_triggers() == []
 
 
 def test_the_same_seed_gives_the_same_archive():

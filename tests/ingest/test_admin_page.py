@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from archive.ingest.models import IngestedReport
-from archive.models import Article, ArticleStatus, Outlet, Place, Quote, Speaker
+from archive.models import Article, ArticleStatus, IngestedReport, Outlet, Place, Quote, Speaker
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from archive.ingest.models import IngestedReport
 from archive.models import (
     Article,
     ArticleStatus,
+    IngestedReport,
     Outlet,
     PhotoCaption,
     Place,

@@ -1,6 +1,7 @@
 """The one table the ingester adds: which article each ingested text became.
 
-Defined here and imported by archive.models, so the ingester's schema stays beside its code.
+Kept in the models package with every other table of the one `archive` app; the ingester's
+code, which writes it, lives in archive/ingest/.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """A statement (one thing said by one speaker on one occasion) and the pairs editors rejected.
 
-Defined here and imported by `archive.models`, so they belong to the one `archive` app.
+Kept in the models package with every other table of the one `archive` app; the code that
+suggests, confirms and shows statements lives in archive/statements/.
 Quotes point at their statement (`Quote.statement`); a speaker may speak for another
 (`Speaker.speaks_for`), so a spokesman's words can belong to his ministry's statement.
 """

@@ -1,0 +1,281 @@
+"""The PostgreSQL engine: a side table of weighted tsvectors kept by statement triggers.
+
+Quotes and captions are matched through expression indexes on their own text; articles
+through archive_search_article, which a trigger function refreshes from the article, its
+quotes and its captions. Ranked with ts_rank, cut with ts_headline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import DatabaseError, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import BooleanField, Expression, F, FloatField
+
+from archive.search.backends.base import (
+    MARK_END,
+    MARK_START,
+    Kind,
+    SearchBackend,
+    SearchSQL,
+    Spellings,
+)
+
+CONFIG = "archive_search"
+_BODY = (
+    "CASE WHEN jsonb_typeof(a.paragraphs) = 'array' THEN (SELECT string_agg(p, E'\\n') "
+    "FROM jsonb_array_elements_text(a.paragraphs) AS p) ELSE a.paragraphs #>> '{}' END"
+)
+_CHILDREN = "(SELECT string_agg(text, E'\\n') FROM {table} WHERE article_id = a.id)"
+# What a search snippet is cut from: the text a list row does not already show (the headline
+# and standfirst are printed above the snippet).
+SNIPPET_TEXT = (
+    f"concat_ws(E'\\n', {_BODY}, "
+    f"{_CHILDREN.format(table='archive_photocaption')}, "
+    f"{_CHILDREN.format(table='archive_quote')})"
+)
+_DOCUMENT = " || ".join(
+    f"setweight(to_tsvector('{CONFIG}', coalesce({expr}, '')), '{weight}')"
+    for expr, weight in [
+        ("a.headline", "A"),
+        ("a.standfirst", "B"),
+        (_CHILDREN.format(table="archive_quote"), "C"),
+        (_CHILDREN.format(table="archive_photocaption"), "C"),
+        (_BODY, "D"),
+    ]
+)
+OBJECTS = [
+    """CREATE TABLE IF NOT EXISTS archive_search_article (
+        article_id bigint PRIMARY KEY, document tsvector NOT NULL)""",
+    """CREATE INDEX IF NOT EXISTS archive_search_article_document
+        ON archive_search_article USING gin (document)""",
+    f"""CREATE INDEX IF NOT EXISTS archive_search_quote_text
+        ON archive_quote USING gin (to_tsvector('{CONFIG}'::regconfig, text))""",
+    f"""CREATE INDEX IF NOT EXISTS archive_search_caption_text
+        ON archive_photocaption USING gin (to_tsvector('{CONFIG}'::regconfig, text))""",
+    f"""CREATE OR REPLACE FUNCTION archive_search_refresh(ids bigint[]) RETURNS void
+    LANGUAGE sql AS $$
+        DELETE FROM archive_search_article s WHERE s.article_id = ANY(ids)
+            AND NOT EXISTS (SELECT 1 FROM archive_article a WHERE a.id = s.article_id);
+        INSERT INTO archive_search_article (article_id, document)
+            SELECT a.id, {_DOCUMENT} FROM archive_article a WHERE a.id = ANY(ids)
+            ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document;
+    $$""",
+    # Statement-level triggers see all rows of a bulk insert at once, so a batch of quotes
+    # re-indexes each of its articles once rather than once per quote.
+    """CREATE OR REPLACE FUNCTION archive_search_article_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$ BEGIN
+        IF TG_OP = 'INSERT' AND current_setting('archive_search.bulk_load', true) = 'on' THEN
+            RETURN NULL;  -- bulk_load() indexes these rows at the end of its transaction
+        END IF;
+        IF TG_OP = 'INSERT' THEN
+            PERFORM archive_search_refresh(ARRAY(SELECT id FROM new_rows));
+        ELSIF TG_OP = 'UPDATE' THEN
+            PERFORM archive_search_refresh(ARRAY(
+                SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE n.headline IS DISTINCT FROM o.headline
+                    OR n.standfirst IS DISTINCT FROM o.standfirst
+                    OR n.paragraphs IS DISTINCT FROM o.paragraphs));
+        ELSIF TG_OP = 'DELETE' THEN
+            DELETE FROM archive_search_article WHERE article_id IN (SELECT id FROM old_rows);
+        ELSE
+            TRUNCATE archive_search_article;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION archive_search_child_changed() RETURNS trigger
+    LANGUAGE plpgsql AS $$ BEGIN
+        IF TG_OP = 'INSERT' AND current_setting('archive_search.bulk_load', true) = 'on' THEN
+            RETURN NULL;  -- bulk_load() indexes these rows at the end of its transaction
+        END IF;
+        IF TG_OP = 'INSERT' THEN
+            PERFORM archive_search_refresh(ARRAY(SELECT DISTINCT article_id FROM new_rows));
+        ELSIF TG_OP = 'UPDATE' THEN
+            PERFORM archive_search_refresh(ARRAY(
+                SELECT unnest(ARRAY[n.article_id, o.article_id])
+                FROM new_rows n JOIN old_rows o ON o.id = n.id
+                WHERE n.text IS DISTINCT FROM o.text OR n.article_id <> o.article_id));
+        ELSE
+            PERFORM archive_search_refresh(ARRAY(SELECT DISTINCT article_id FROM old_rows));
+        END IF;
+        RETURN NULL;
+    END $$""",
+]
+_EVENTS = {
+    "ai": ("INSERT", "REFERENCING NEW TABLE AS new_rows"),
+    "au": ("UPDATE", "REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows"),
+    "ad": ("DELETE", "REFERENCING OLD TABLE AS old_rows"),
+}
+TRIGGERS = {
+    f"{prefix}_{suffix}": (
+        table,
+        f"AFTER {event} ON {table} {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()",
+    )
+    for prefix, table, function in [
+        ("archive_search_article", "archive_article", "archive_search_article_changed"),
+        ("archive_search_quote", "archive_quote", "archive_search_child_changed"),
+        ("archive_search_caption", "archive_photocaption", "archive_search_child_changed"),
+    ]
+    for suffix, (event, referencing) in _EVENTS.items()
+}
+TRIGGERS["archive_search_article_at"] = (
+    "archive_article",
+    "AFTER TRUNCATE ON archive_article FOR EACH STATEMENT "
+    "EXECUTE FUNCTION archive_search_article_changed()",
+)
+
+
+def _create_config(cursor) -> bool:
+    """Create the text search configuration, folding accents if unaccent can be installed."""
+    cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [CONFIG])
+    if cursor.fetchone():
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")
+        return bool(cursor.fetchone())
+    cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent'")
+    unaccent = bool(cursor.fetchone())
+    if unaccent:
+        try:
+            with transaction.atomic(using=cursor.db.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+        except DatabaseError:
+            # Not allowed to install it: search still works, without folding accents.
+            unaccent = False
+    cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION {CONFIG} (COPY = pg_catalog.english)")
+    if unaccent:
+        cursor.execute(
+            f"ALTER TEXT SEARCH CONFIGURATION {CONFIG} "
+            "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem"
+        )
+    return unaccent
+
+
+def tsquery(terms: Sequence[Spellings]) -> tuple[str, list[str]]:
+    """Write terms as a PostgreSQL tsquery expression, every spelling a bound parameter."""
+    one = f"websearch_to_tsquery('{CONFIG}'::regconfig, %s)"
+    sql = " && ".join("(" + " || ".join([one] * len(spellings)) + ")" for spellings in terms)
+    params = ['"' + " ".join(words) + '"' for spellings in terms for words in spellings]
+    return f"({sql})", params
+
+
+class PostgresSearchBackend(SearchBackend):
+    """Text search with the archive_search configuration (English stems, unaccent if allowed)."""
+
+    vendor = "postgresql"
+
+    def create_index(self) -> None:
+        with self.connection.cursor() as cursor:
+            _create_config(cursor)
+            for statement in OBJECTS:
+                cursor.execute(statement)
+
+    def drop_index(self) -> None:
+        with self.connection.cursor() as cursor:
+            for statement in [
+                "DROP FUNCTION IF EXISTS archive_search_article_changed()",
+                "DROP FUNCTION IF EXISTS archive_search_child_changed()",
+                "DROP FUNCTION IF EXISTS archive_search_refresh(bigint[])",
+                "DROP INDEX IF EXISTS archive_search_quote_text",
+                "DROP INDEX IF EXISTS archive_search_caption_text",
+                "DROP TABLE IF EXISTS archive_search_article",
+                f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
+            ]:
+                cursor.execute(statement)
+
+    def missing_triggers(self) -> list[str]:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            present = {row[0] for row in cursor.fetchall()}
+        return [name for name in TRIGGERS if name not in present]
+
+    def create_triggers(self, names: Sequence[str] | None = None) -> None:
+        with self.connection.cursor() as cursor:
+            for name, (table, body) in TRIGGERS.items():
+                if names is None or name in names:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                    cursor.execute(f"CREATE TRIGGER {name} {body}")
+
+    def drop_triggers(self) -> None:
+        with self.connection.cursor() as cursor:
+            for name, (table, _body) in TRIGGERS.items():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+
+    def rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute("TRUNCATE archive_search_article")
+            self.fill_after(0)
+
+    def fill_after(self, article_id: int) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO archive_search_article (article_id, document)
+                SELECT a.id, {_DOCUMENT} FROM archive_article a WHERE a.id > %s
+                ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document""",
+                [article_id],
+            )
+
+    def upgrade(self) -> None:
+        # Trigger functions are replaced in place, so a database migrated earlier gets the
+        # current ones.
+        with self.connection.cursor() as cursor:
+            for statement in OBJECTS:
+                if statement.startswith("CREATE OR REPLACE FUNCTION"):
+                    cursor.execute(statement)
+
+    def folds_accents(self) -> bool:
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_ts_config_map m JOIN pg_ts_config c ON c.oid = m.mapcfg "
+                "JOIN pg_ts_dict d ON d.oid = m.mapdict "
+                "WHERE c.cfgname = %s AND d.dictname = 'unaccent'",
+                [CONFIG],
+            )
+            return cursor.fetchone() is not None
+
+    def bulk_load_begin(self, cursor: CursorWrapper) -> None:
+        # A setting local to the transaction tells the insert triggers to leave its rows to
+        # the final pass.
+        cursor.execute("SELECT set_config('archive_search.bulk_load', 'on', true)")
+
+    def bulk_load_end(self, cursor: CursorWrapper) -> None:
+        cursor.execute("SELECT set_config('archive_search.bulk_load', 'off', true)")
+
+    def match(self, kind: Kind, terms: Sequence[Spellings]) -> tuple[Expression, Expression]:
+        query, params = tsquery(terms)
+        if kind != "article":
+            # Quotes and captions: their own text, through its expression index.
+            vector = f"to_tsvector('{CONFIG}'::regconfig, {{key}})"
+            found = SearchSQL(f"{vector} @@ {query}", params, F("text"), BooleanField())
+            rank = SearchSQL(f"ts_rank({vector}, {query})", params, F("text"), FloatField())
+            return found, rank
+        side = "SELECT {} FROM archive_search_article s WHERE s.{}"
+        found = SearchSQL(
+            "{key} IN (" + side.format("article_id", f"document @@ {query}") + ")",
+            params,
+            F("pk"),
+            BooleanField(),
+        )
+        rank = SearchSQL(
+            side.format(f"ts_rank(s.document, {query})", "article_id = {key}"),
+            params,
+            F("pk"),
+            FloatField(),
+        )
+        return found, rank
+
+    def snippets(
+        self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
+    ) -> dict[int, str]:
+        query, params = tsquery(terms)
+        options = (
+            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={words}, "
+            "MinWords=12, MaxFragments=1"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT a.id, ts_headline('{CONFIG}'::regconfig, {SNIPPET_TEXT}, {query}, %s) "
+                "FROM archive_article a WHERE a.id = ANY(%s)",
+                [*params, options, list(ids)],
+            )
+            rows = cursor.fetchall()
+        return {pk: headline for pk, headline in rows if headline and MARK_START in headline}

@@ -1,0 +1,203 @@
+"""The SQLite engine: FTS5 tables kept by row triggers, ranked with bm25, cut with snippet()."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.backends.utils import CursorWrapper
+from django.db.models import BooleanField, Expression, F, FloatField
+
+from archive.search.backends.base import (
+    MARK_END,
+    MARK_START,
+    Kind,
+    SearchBackend,
+    SearchSQL,
+    Spellings,
+)
+
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+# bm25 weights per column of archive_search_article: a headline hit counts most.
+WEIGHTS = "10.0, 4.0, 1.0, 1.0, 1.0"
+TABLES = {
+    "archive_search_article": "headline, standfirst, body, quotes, captions",
+    "archive_search_quote": "text",
+    "archive_search_caption": "text",
+}
+# The FTS5 table each kind is found in, and the bm25 weights of its columns.
+_TABLE_BY_KIND: dict[str, tuple[str, str]] = {
+    "article": ("archive_search_article", f", {WEIGHTS}"),
+    "quote": ("archive_search_quote", ""),
+    "caption": ("archive_search_caption", ""),
+}
+_BODY = "coalesce((SELECT group_concat(value, char(10)) FROM json_each({row}.paragraphs)), '')"
+_CHILDREN = (
+    "coalesce((SELECT group_concat(text, char(10)) FROM {table} WHERE article_id = {id}), '')"
+)
+
+
+def _child_triggers(table: str, index: str, column: str) -> dict[str, str]:
+    """Triggers that keep a quote or caption table's own index and its article's row current."""
+    rows = f"UPDATE archive_search_article SET {column} = {_CHILDREN} WHERE rowid = {{id}};"
+    refresh_new = rows.format(table=table, id="NEW.article_id")
+    refresh_old = rows.format(table=table, id="OLD.article_id")
+    return {
+        f"{index}_ai": f"""AFTER INSERT ON {table} BEGIN
+            INSERT INTO {index}(rowid, text) VALUES (NEW.id, NEW.text);
+            {refresh_new}
+        END""",
+        f"{index}_au": f"""AFTER UPDATE OF text, article_id ON {table}
+        WHEN NEW.text IS NOT OLD.text OR NEW.article_id IS NOT OLD.article_id BEGIN
+            UPDATE {index} SET text = NEW.text WHERE rowid = NEW.id;
+            {refresh_old}
+            {refresh_new}
+        END""",
+        f"{index}_ad": f"""AFTER DELETE ON {table} BEGIN
+            DELETE FROM {index} WHERE rowid = OLD.id;
+            {refresh_old}
+        END""",
+    }
+
+
+TRIGGERS = {
+    "archive_search_article_ai": f"""AFTER INSERT ON archive_article BEGIN
+        INSERT INTO archive_search_article(rowid, headline, standfirst, body, quotes, captions)
+        VALUES (NEW.id, NEW.headline, NEW.standfirst, {_BODY.format(row="NEW")}, '', '');
+    END""",
+    "archive_search_article_au": f"""AFTER UPDATE OF headline, standfirst, paragraphs
+    ON archive_article
+    WHEN NEW.headline IS NOT OLD.headline OR NEW.standfirst IS NOT OLD.standfirst
+        OR NEW.paragraphs IS NOT OLD.paragraphs BEGIN
+        UPDATE archive_search_article SET headline = NEW.headline, standfirst = NEW.standfirst,
+            body = {_BODY.format(row="NEW")} WHERE rowid = NEW.id;
+    END""",
+    "archive_search_article_ad": """AFTER DELETE ON archive_article BEGIN
+        DELETE FROM archive_search_article WHERE rowid = OLD.id;
+    END""",
+    **_child_triggers("archive_quote", "archive_search_quote", "quotes"),
+    **_child_triggers("archive_photocaption", "archive_search_caption", "captions"),
+}
+
+_FILL = [
+    f"""INSERT INTO archive_search_article(rowid, headline, standfirst, body, quotes, captions)
+    SELECT a.id, a.headline, a.standfirst, {_BODY.format(row="a")},
+        {_CHILDREN.format(table="archive_quote", id="a.id")},
+        {_CHILDREN.format(table="archive_photocaption", id="a.id")}
+    FROM archive_article a WHERE a.id > %s""",
+    "INSERT INTO archive_search_quote(rowid, text) SELECT id, text FROM archive_quote "
+    "WHERE article_id > %s",
+    "INSERT INTO archive_search_caption(rowid, text) SELECT id, text FROM archive_photocaption "
+    "WHERE article_id > %s",
+]
+
+
+def fts5_query(terms: Sequence[Spellings]) -> str:
+    """Write terms as an FTS5 query: every word quoted, so nothing in it is syntax."""
+    return " AND ".join(
+        "(" + " OR ".join('"' + " ".join(words) + '"' for words in spellings) + ")"
+        for spellings in terms
+    )
+
+
+class SQLiteSearchBackend(SearchBackend):
+    """FTS5 virtual tables: one per article (five weighted columns), quote and caption."""
+
+    vendor = "sqlite"
+
+    def create_index(self) -> None:
+        with self.connection.cursor() as cursor:
+            for table, columns in TABLES.items():
+                cursor.execute(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} "
+                    f"USING fts5({columns}, tokenize='{TOKENIZE}')"
+                )
+
+    def drop_index(self) -> None:
+        with self.connection.cursor() as cursor:
+            for table in TABLES:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def missing_triggers(self) -> list[str]:
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            present = {row[0] for row in cursor.fetchall()}
+        return [name for name in TRIGGERS if name not in present]
+
+    def create_triggers(self, names: Sequence[str] | None = None) -> None:
+        with self.connection.cursor() as cursor:
+            for name, body in TRIGGERS.items():
+                if names is None or name in names:
+                    cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+
+    def drop_triggers(self) -> None:
+        with self.connection.cursor() as cursor:
+            for name in TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    def rebuild(self) -> None:
+        with self.connection.cursor() as cursor:
+            for table in TABLES:
+                cursor.execute(f"DELETE FROM {table}")
+            self.fill_after(0)
+            cursor.execute(
+                "INSERT INTO archive_search_article(archive_search_article) VALUES ('optimize')"
+            )
+
+    def fill_after(self, article_id: int) -> None:
+        with self.connection.cursor() as cursor:
+            for statement in _FILL:
+                cursor.execute(statement, [article_id])
+
+    def upgrade(self) -> None:
+        # Nothing is replaced in place: missing triggers are put back by ensure().
+        return None
+
+    def bulk_load_begin(self, cursor: CursorWrapper) -> None:
+        # Set aside inside the caller's transaction: other writers wait for it anyway.
+        self.drop_triggers()
+
+    def bulk_load_end(self, cursor: CursorWrapper) -> None:
+        self.create_triggers()
+
+    def match(self, kind: Kind, terms: Sequence[Spellings]) -> tuple[Expression, Expression]:
+        table, weights = _TABLE_BY_KIND[kind]
+        query = fts5_query(terms)
+        match = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
+        found = SearchSQL(f"{{key}} IN ({match})", (query,), F("pk"), BooleanField())
+        # Scored once for the whole statement and looked up per row: a MATCH per row would
+        # re-read the term's whole posting list each time.
+        rank = SearchSQL(
+            f"WITH scored AS MATERIALIZED (SELECT rowid AS id, -bm25({table}"
+            f"{weights}) AS score FROM {table} WHERE {table} MATCH %s) "
+            "SELECT score FROM scored WHERE id = {key}",
+            (query,),
+            F("pk"),
+            FloatField(),
+        )
+        return found, rank
+
+    def snippets(
+        self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
+    ) -> dict[int, str]:
+        # One snippet per column a list row does not print already (body, captions, quotes);
+        # the one with most matches wins.
+        columns = ", ".join(
+            f"snippet(archive_search_article, {column}, %s, %s, '…', {words})"
+            for column in (2, 4, 3)
+        )
+        marks = [MARK_START, MARK_END] * 3
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, {columns} FROM archive_search_article "
+                "WHERE archive_search_article MATCH %s "
+                f"AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [*marks, fts5_query(terms), *ids],
+            )
+            rows = cursor.fetchall()
+        result = {}
+        for rowid, *snippets in rows:
+            # A column without a match still gives its opening words: only marked ones count.
+            candidates = [s for s in snippets if s and MARK_START in s]
+            if candidates:
+                result[rowid] = max(candidates, key=lambda s: s.count(MARK_START))
+        return result
