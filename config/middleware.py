@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote_plus
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.urls import reverse
 
 
 class RefuseNulMiddleware:
@@ -20,8 +21,9 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "\x00" in unquote_plus(query, errors="replace"):
-            return HttpResponseBadRequest(
-                "This address holds a NUL character, which no page of the archive has.",
-                content_type="text/plain; charset=utf-8",
-            )
+            detail = "This address holds a NUL character, which no page of the archive has."
+            if request.path.startswith(reverse("api:index")):
+                # An API client gets the API's own error body (archive.api.schemas.Error).
+                return JsonResponse({"status": 400, "detail": detail, "errors": []}, status=400)
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
