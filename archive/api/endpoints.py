@@ -18,6 +18,7 @@ from ninja.openapi.docs import Swagger
 
 from archive.api import rows, schemas
 from archive.api.errors import ApiError, not_found, validation_errors
+from archive.api.ninjs_schemas import NinjsArticle
 from archive.api.pages import Item, absolute_for, filtered_page, ranked_page, subject_counts
 from archive.api.parameters import (
     ARTICLE_FILTERS,
@@ -29,6 +30,7 @@ from archive.api.parameters import (
     signature,
 )
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
+from archive.ninjs import article_ninjs, ninjs_articles
 from archive.public import selectors
 from archive.public.filters import ArchiveFilter, ArticleFilter, PhotoCaptionFilter, QuoteFilter
 
@@ -64,7 +66,15 @@ def parameter_error(request, exc: NinjaValidationError):
     return api_error(request, validation_errors(exc.errors))
 
 
-def endpoint(path: str, *, name: str, url_name: str, summary: str, response: type[Schema]):
+def endpoint(
+    path: str,
+    *,
+    name: str,
+    url_name: str,
+    summary: str,
+    response: type[Schema],
+    **options,
+):
     """Register a GET endpoint under a stable operation id (its name), with the usual errors."""
 
     def register(view: Callable) -> Callable:
@@ -75,6 +85,7 @@ def endpoint(path: str, *, name: str, url_name: str, summary: str, response: typ
             url_name=url_name,
             summary=summary,
             operation_id=f"archive_api_endpoints_{name}",
+            **options,
         )(view)
 
     return register
@@ -146,6 +157,28 @@ def article_detail(request, slug: str):
     except Article.DoesNotExist:
         raise not_found("article") from None
     return rows.article_detail(article, absolute_for(request))
+
+
+@endpoint(
+    "/articles/{slug}/ninjs",
+    name="article_ninjs",
+    url_name="article-ninjs",
+    summary="One published article as an IPTC ninjs 2.2 document (News in JSON)",
+    description=(
+        "The news industry's JSON for a story: headline, body, byline, dateline, tags as "
+        "subjects, places with their coordinates, quoted people and organisations, and each "
+        "photo caption as an associated picture. `export_archive --format ninjs` writes the "
+        "same documents for every published article."
+    ),
+    response=NinjsArticle,
+    by_alias=True,
+    exclude_none=True,
+)
+def article_ninjs_document(request, slug: str):
+    article = ninjs_articles().filter(slug=slug).first()
+    if article is None:
+        raise not_found("article")
+    return article_ninjs(article, absolute=absolute_for(request))
 
 
 def material_child(
