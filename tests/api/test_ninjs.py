@@ -5,7 +5,16 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from tests.factories import (
+    ArticleFactory,
+    PhotoCaptionFactory,
+    PlaceFactory,
+    QuoteFactory,
+    SpeakerFactory,
+)
 from tests.ninjs_support import ninjs_errors
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +52,22 @@ def test_api_ninjs_document_is_the_exports(archive, client):
         exported[document["uri"]] = document
     served = client.get("/api/articles/regroup/ninjs").json()
     assert served == exported["http://testserver/articles/regroup/"]
+
+
+def test_api_ninjs_query_count_does_not_grow_with_quotes_captions_and_places(db, client):
+    article = ArticleFactory(slug="long-read", tags=["one"], places=[PlaceFactory()])
+    QuoteFactory(article=article)
+    PhotoCaptionFactory(article=article, place=PlaceFactory())
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/articles/long-read/ninjs").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(8):
+        QuoteFactory(article=article, speaker=SpeakerFactory())
+        PhotoCaptionFactory(article=article, place=PlaceFactory())
+        article.places.add(PlaceFactory())
+        article.tags.add(f"tag-{n}")
+    assert queries() == few <= 7
