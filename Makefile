@@ -36,8 +36,12 @@ browser-deps: $(AXE)
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's Chromium for the browser tests"; \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Debian's Java runtime for the Nu HTML Checker (vnu.jar)"; \
+		apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
 
-# axe-core for the accessibility checks, at the version package-lock.json pins.
+# axe-core for the accessibility checks and the Nu HTML Checker (vnu.jar), at the versions
+# package-lock.json pins.
 $(AXE): package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \
 		echo "Installing Debian's Node.js and npm for the browser tests"; \

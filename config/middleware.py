@@ -5,8 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote_plus
 
 from django.http import HttpResponseBadRequest, JsonResponse
-
-NUL_MESSAGE = "This address holds a NUL character, which no page of the archive has."
+from django.urls import reverse
 
 
 class RefuseNulMiddleware:
@@ -22,10 +21,9 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or "\x00" in unquote_plus(query, errors="replace"):
-            if request.path.startswith("/api/"):
-                # In the API's own error shape, which its OpenAPI schema documents.
-                return JsonResponse(
-                    {"status": 400, "detail": NUL_MESSAGE, "errors": []}, status=400
-                )
-            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+            detail = "This address holds a NUL character, which no page of the archive has."
+            if request.path.startswith(reverse("api:index")):
+                # An API client gets the API's own error body (archive.api.schemas.Error).
+                return JsonResponse({"status": 400, "detail": detail, "errors": []}, status=400)
+            return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

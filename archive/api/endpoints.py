@@ -1,39 +1,38 @@
-"""The read API's endpoints: lists and single items of published material, and their errors.
+"""The read API's endpoints: one list and one single-item endpoint per kind of object.
 
-Lists use the public pages' own FilterSets (one URL grammar: q, place, tag, outlet, speaker,
-agency, photographer, from, to, sort) and facet counts, and share their cached counts.
+Each kind is registered in a few lines: articles, quotes and photo captions as filtered lists
+(archive.api.pages.filtered_page), places, speakers, tags and outlets as ranked subject indexes
+(archive.api.pages.ranked_page). Operation ids are spelled out, so that the schema does not
+change when the code moves.
 """
 
-from __future__ import annotations
-
-import dataclasses
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from csp.decorators import csp_update
-from django.db.models import QuerySet
-from ninja import NinjaAPI, Query
+from django.db.models import Model, QuerySet
+from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 
 from archive.api import rows, schemas
-from archive.api.cursor import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    CursorError,
-    cursor_decode,
-    keyset_page,
-    offset_page,
+from archive.api.errors import ApiError, not_found, validation_errors
+from archive.api.ninjs_schemas import NinjsArticle
+from archive.api.pages import Item, absolute_for, filtered_page, ranked_page, subject_counts
+from archive.api.parameters import (
+    ARTICLE_FILTERS,
+    PHOTO_FILTERS,
+    QUOTE_FILTERS,
+    Cursor,
+    Limit,
+    Parameter,
+    signature,
 )
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
-from archive.public import facets, selectors
-from archive.public.caching import cached_read
-from archive.public.filters import (
-    ArchiveFilter,
-    ArticleFilter,
-    PhotoCaptionFilter,
-    QuoteFilter,
-)
-from archive.public.views import request_revisions
+from archive.ninjs import article_ninjs, ninjs_articles
+from archive.public import selectors
+from archive.public.filters import ArchiveFilter, ArticleFilter, PhotoCaptionFilter, QuoteFilter
 
 # Swagger UI's stylesheet draws its icons from data: URIs; nothing else on the page needs more
 # than the site's own policy, and every file it loads ships with django-ninja (no CDN).
@@ -57,129 +56,39 @@ api = NinjaAPI(
 ERRORS = {400: schemas.Error, 404: schemas.Error}
 
 
-class ApiError(Exception):
-    """An answer other than 200: its status, a sentence, and the parameters at fault."""
-
-    def __init__(self, status: int, detail: str, errors: list[dict] | None = None):
-        super().__init__(detail)
-        self.status, self.detail, self.errors = status, detail, errors or []
-
-
 @api.exception_handler(ApiError)
 def api_error(request, exc: ApiError):
-    body = {"status": exc.status, "detail": exc.detail, "errors": exc.errors}
-    return api.create_response(request, body, status=exc.status)
+    return api.create_response(request, exc.body(), status=exc.status)
 
 
 @api.exception_handler(NinjaValidationError)
 def parameter_error(request, exc: NinjaValidationError):
-    errors = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("query", "path")]
-        errors.append({"parameter": location[0] if location else "", "message": error["msg"]})
-    return api_error(request, _bad_parameters(errors))
+    return api_error(request, validation_errors(exc.errors))
 
 
-def _bad_parameters(errors: list[dict]) -> ApiError:
-    names = ", ".join(dict.fromkeys(error["parameter"] for error in errors))
-    return ApiError(400, f"Invalid parameter: {names}.", errors)
-
-
-def not_found(what: str) -> ApiError:
-    return ApiError(404, f"No published {what} has this address.")
-
-
-def absolute_for(request):
-    return request.build_absolute_uri
-
-
-def page_links(request, window) -> dict:
-    """Return the whole addresses of the pages before and after, keeping every other parameter."""
-
-    def address(cursor):
-        if cursor is None:
-            return None
-        params = request.GET.copy()
-        params["cursor"] = cursor.encode()
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
-
-    return {"next": address(window.next), "previous": address(window.previous)}
-
-
-def _cursor(token: str | None):
-    try:
-        return cursor_decode(token)
-    except CursorError as error:
-        raise _bad_parameters([{"parameter": "cursor", "message": str(error)}]) from None
-
-
-def filtered_page(
-    request,
+def endpoint(
+    path: str,
     *,
-    filter_class: type[ArchiveFilter],
-    base: QuerySet,
-    item,
-    cursor: str | None,
-    limit: int,
-) -> dict:
-    """Return one page of a filtered list, with its count and facets, as the list page has them."""
-    revisions = request_revisions(request)
-    filterset = filter_class(data=request.GET, queryset=base)
-    filterset.revision = revisions.content
-    if not filterset.is_valid():
-        errors = [
-            {"parameter": name if name != "__all__" else "", "message": message}
-            for name, messages in filterset.form.errors.items()
-            for message in messages
-        ]
-        raise _bad_parameters(errors)
-    position = _cursor(cursor)
-    found = filterset.qs
-    params = filterset.cache_params()
+    name: str,
+    url_name: str,
+    summary: str,
+    response: type[Schema],
+    **options,
+):
+    """Register a GET endpoint under a stable operation id (its name), with the usual errors."""
 
-    def cached(namespace, compute):
-        # The same keys as the list pages' own (archive.public.views.ArchiveListView.cached).
-        if "q" not in params:
-            return cached_read(namespace, params, compute, revision=revisions.counts, counts=True)
-        return cached_read(namespace, params, compute, revision=revisions.content)
+    def register(view: Callable) -> Callable:
+        view.__name__ = view.__qualname__ = name
+        return api.get(
+            path,
+            response={200: response, **ERRORS},
+            url_name=url_name,
+            summary=summary,
+            operation_id=f"archive_api_endpoints_{name}",
+            **options,
+        )(view)
 
-    days = cached(
-        "days", lambda: facets.ordinal_day_counts(rows=found, date_field=filter_class.date_field)
-    )
-    facet_list = cached("facets", lambda: facets.list_facets(filterset=filterset, base=base))
-    kind = filterset.ordering_kind()
-    try:
-        if kind == "relevance":
-            window = offset_page(found, cursor=position, limit=limit)
-        else:
-            window = keyset_page(
-                found,
-                date_field=filter_class.date_field,
-                newest_first=kind == "newest",
-                cursor=position,
-                limit=limit,
-            )
-    except CursorError as error:
-        raise _bad_parameters([{"parameter": "cursor", "message": str(error)}]) from None
-    absolute = absolute_for(request)
-    return {
-        "count": sum(n for _day, n in days),
-        **page_links(request, window),
-        "facets": [dataclasses.asdict(facet) for facet in facet_list],
-        "results": [item(row, absolute) for row in window.rows],
-    }
-
-
-# --- Parameters, declared once for the schema; the FilterSets read and check them. ---------
-
-Text = Query(None, description='Words to find; "double quotes" ask for a phrase.')
-Slugs = Query(None, description="Slugs, repeatable: OR within the parameter, AND across.")
-From = Query(None, alias="from", description="Published on or after (ISO date, 2022-09-01).")
-To = Query(None, alias="to", description="Published on or before (ISO date).")
-Sort = Query(None, description="newest (default), oldest, or relevance (default with q).")
-Cursor = Query(None, description="Opaque: take it from a `next` or `previous` link.")
-Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Rows per page, 1 to {MAX_LIMIT}.")
-SortChoice = Literal["newest", "oldest", "relevance"]
+    return register
 
 
 @api.get("/", response=schemas.Index, url_name="index", summary="What this API offers")
@@ -194,41 +103,53 @@ def index(request):
     }
 
 
-@api.get(
+# --- Articles, quotes and photo captions: filtered lists ----------------------------------
+
+
+def material_list(
+    path: str,
+    *,
+    name: str,
+    url_name: str,
+    summary: str,
+    response: type[Schema],
+    filters: list[Parameter],
+    filter_class: type[ArchiveFilter],
+    base: Callable[[], QuerySet],
+    item: Item,
+) -> None:
+    """Register a filtered list: the filters' parameters, then `cursor` and `limit`."""
+
+    def view(request, *, cursor: str | None = None, limit: int, **params):
+        # The FilterSet reads the filters from the request; the signature declares their types.
+        return filtered_page(
+            request, filter_class=filter_class, base=base(), item=item, cursor=cursor, limit=limit
+        )
+
+    view.__signature__ = signature(filters)  # type: ignore[attr-defined]
+
+    endpoint(path, name=name, url_name=url_name, summary=summary, response=response)(view)
+
+
+material_list(
     "/articles",
-    response={200: schemas.ArticlePage, **ERRORS},
+    name="article_list",
     url_name="article-list",
     summary="Published articles",
+    response=schemas.ArticlePage,
+    filters=ARTICLE_FILTERS,
+    filter_class=ArticleFilter,
+    base=lambda: Article.objects.published().for_list().prefetch_related("places"),
+    item=rows.article_item,
 )
-def article_list(
-    request,
-    q: str | None = Text,
-    place: list[str] | None = Slugs,
-    tag: list[str] | None = Slugs,
-    outlet: list[str] | None = Slugs,
-    speaker: list[str] | None = Slugs,
-    date_from: str | None = From,
-    date_to: str | None = To,
-    sort: SortChoice | None = Sort,
-    cursor: str | None = Cursor,
-    limit: int = Limit,
-):
-    base = Article.objects.published().for_list().prefetch_related("places")
-    return filtered_page(
-        request,
-        filter_class=ArticleFilter,
-        base=base,
-        item=rows.article_item,
-        cursor=cursor,
-        limit=limit,
-    )
 
 
-@api.get(
+@endpoint(
     "/articles/{slug}",
-    response={200: schemas.ArticleDetail, **ERRORS},
+    name="article_detail",
     url_name="article-detail",
     summary="One published article, with its body, quotes and captions",
+    response=schemas.ArticleDetail,
 )
 def article_detail(request, slug: str):
     try:
@@ -238,297 +159,236 @@ def article_detail(request, slug: str):
     return rows.article_detail(article, absolute_for(request))
 
 
-@api.get(
+@endpoint(
+    "/articles/{slug}/ninjs",
+    name="article_ninjs",
+    url_name="article-ninjs",
+    summary="One published article as an IPTC ninjs 2.2 document (News in JSON)",
+    description=(
+        "The news industry's JSON for a story: headline, body, byline, dateline, tags as "
+        "subjects, places with their coordinates, quoted people and organisations, and each "
+        "photo caption as an associated picture. `export_archive --format ninjs` writes the "
+        "same documents for every published article."
+    ),
+    response=NinjsArticle,
+    by_alias=True,
+    exclude_none=True,
+)
+def article_ninjs_document(request, slug: str):
+    article = ninjs_articles().filter(slug=slug).first()
+    if article is None:
+        raise not_found("article")
+    return article_ninjs(article, absolute=absolute_for(request))
+
+
+def material_child(
+    path: str,
+    *,
+    model: type[Quote] | type[PhotoCaption],
+    name: str,
+    url_name: str,
+    summary: str,
+    response: type[Schema],
+    what: str,
+    item: Item,
+) -> None:
+    """Register one quote or caption, by its article's slug and its position in the article."""
+
+    def view(request, slug: str, position: int):
+        found = model.objects.published().for_list().filter(article__slug=slug, position=position)
+        child = found.first()
+        if child is None:
+            raise not_found(what)
+        return item(child, absolute_for(request))
+
+    endpoint(path, name=name, url_name=url_name, summary=summary, response=response)(view)
+
+
+material_list(
     "/quotes",
-    response={200: schemas.QuotePage, **ERRORS},
+    name="quote_list",
     url_name="quote-list",
     summary="Quotes from published articles",
+    response=schemas.QuotePage,
+    filters=QUOTE_FILTERS,
+    filter_class=QuoteFilter,
+    base=lambda: Quote.objects.published().for_list(),
+    item=rows.quote_item,
 )
-def quote_list(
-    request,
-    q: str | None = Text,
-    speaker: list[str] | None = Slugs,
-    place: list[str] | None = Slugs,
-    outlet: list[str] | None = Slugs,
-    tag: list[str] | None = Slugs,
-    date_from: str | None = From,
-    date_to: str | None = To,
-    sort: SortChoice | None = Sort,
-    cursor: str | None = Cursor,
-    limit: int = Limit,
-):
-    return filtered_page(
-        request,
-        filter_class=QuoteFilter,
-        base=Quote.objects.published().for_list(),
-        item=rows.quote_item,
-        cursor=cursor,
-        limit=limit,
-    )
-
-
-def _child(model: type[Quote] | type[PhotoCaption], slug: str, position: int, what: str):
-    found = model.objects.published().for_list().filter(article__slug=slug, position=position)
-    item = found.first()
-    if item is None:
-        raise not_found(what)
-    return item
-
-
-@api.get(
+material_child(
     "/quotes/{slug}/{position}",
-    response={200: schemas.QuoteItem, **ERRORS},
+    model=Quote,
+    name="quote_detail",
     url_name="quote-detail",
     summary="One quote, by its article's slug and its position in the article",
+    response=schemas.QuoteItem,
+    what="quote",
+    item=rows.quote_item,
 )
-def quote_detail(request, slug: str, position: int):
-    return rows.quote_item(_child(Quote, slug, position, "quote"), absolute_for(request))
-
-
-@api.get(
+material_list(
     "/photos",
-    response={200: schemas.CaptionPage, **ERRORS},
+    name="photo_list",
     url_name="photocaption-list",
     summary="Photo captions from published articles",
+    response=schemas.CaptionPage,
+    filters=PHOTO_FILTERS,
+    filter_class=PhotoCaptionFilter,
+    base=lambda: PhotoCaption.objects.published().for_list().select_related("distributor"),
+    item=rows.caption_item,
 )
-def photo_list(
-    request,
-    q: str | None = Text,
-    agency: list[str] | None = Slugs,
-    photographer: str | None = Query(None, description="Photos by one photographer (exact)."),
-    place: list[str] | None = Slugs,
-    tag: list[str] | None = Slugs,
-    date_from: str | None = From,
-    date_to: str | None = To,
-    sort: SortChoice | None = Sort,
-    cursor: str | None = Cursor,
-    limit: int = Limit,
-):
-    return filtered_page(
-        request,
-        filter_class=PhotoCaptionFilter,
-        base=PhotoCaption.objects.published().for_list().select_related("distributor"),
-        item=rows.caption_item,
-        cursor=cursor,
-        limit=limit,
-    )
-
-
-@api.get(
+material_child(
     "/photos/{slug}/{position}",
-    response={200: schemas.CaptionItem, **ERRORS},
+    model=PhotoCaption,
+    name="photo_detail",
     url_name="photocaption-detail",
     summary="One photo caption, by its article's slug and its position in the article",
+    response=schemas.CaptionItem,
+    what="photo",
+    item=rows.caption_item,
 )
-def photo_detail(request, slug: str, position: int):
-    caption = _child(PhotoCaption, slug, position, "photo")
-    return rows.caption_item(caption, absolute_for(request))
 
 
-# --- Places, speakers, tags and outlets ------------------------------------------------------
+# --- Places, speakers, tags and outlets: ranked subject indexes ----------------------------
 
 
-def ranked_page(request, *, model, ranking, queryset, item, cursor, limit) -> dict:
-    """Return one page of a subject index, ranked as its reader's page ranks it (shared cache)."""
-    ranked = cached_read(
-        "ranking",
-        {"model": model._meta.label_lower},
-        ranking,
-        revision=request_revisions(request).counts,
-        counts=True,
-    )
-    try:
-        window = offset_page(ranked, cursor=_cursor(cursor), limit=limit)
-    except CursorError as error:
-        raise _bad_parameters([{"parameter": "cursor", "message": str(error)}]) from None
-    found = queryset.in_bulk([pk for pk, _n in window.rows])
-    absolute = absolute_for(request)
-    results = [
-        {**rows.link(found[pk], absolute), "count": n, **item(found[pk], absolute)}
-        for pk, n in window.rows
-        if pk in found
-    ]
-    return {"count": len(ranked), **page_links(request, window), "results": results}
+@dataclass(frozen=True)
+class Subject:
+    """One kind of subject: how its index ranks, what its rows and its single item add."""
+
+    model: type[Model]
+    path: str
+    list_summary: str
+    detail_summary: str
+    page: type[Schema]
+    detail: type[Schema]
+    ranking: Callable[[], list]
+    page_selector: Callable[..., Any]
+    # The queryset a list row and a single item are read from (public() is added for items).
+    queryset: Callable[[QuerySet], QuerySet] = lambda found: found
+    fields: Item = lambda obj, absolute: {}
+    detail_fields: Callable[[Any], dict] = lambda obj: {}
+
+    @property
+    def what(self) -> str:
+        return self.model._meta.model_name or ""
 
 
-def subject_counts(request, subject, page_selector) -> dict[str, int]:
-    """Return the counts of a subject's page (the same cache entry as the page's)."""
-    name = subject._meta.model_name
-    return cached_read(
-        "subject",
-        {"model": name, "slug": subject.slug},
-        lambda: selectors.subject_counts(page=page_selector(**{name: subject})),
-        revision=request_revisions(request).counts,
-        counts=True,
-    )
+def subject_endpoints(subject: Subject) -> None:
+    """Register a subject's ranked index and its single item with its counts."""
+    what = subject.what
+    manager = subject.model._default_manager
 
+    def index_view(request, cursor: str | None = Cursor, limit: int = Limit):
+        return ranked_page(
+            request,
+            model=subject.model,
+            ranking=subject.ranking,
+            queryset=subject.queryset(manager.all()),
+            item=subject.fields,
+            cursor=cursor,
+            limit=limit,
+        )
 
-def _place_fields(place: Place, absolute) -> dict:
-    return {
-        "kind": place.kind,
-        "parent": rows.link(place.parent, absolute),
-        "latitude": rows.coordinate(place.latitude),
-        "longitude": rows.coordinate(place.longitude),
-    }
+    def detail_view(request, slug: str):
+        found = subject.queryset(manager.public()).filter(slug=slug).first()  # type: ignore[attr-defined]
+        if found is None:
+            raise not_found(what)
+        absolute = absolute_for(request)
+        numbers = subject_counts(request, found, subject.page_selector)
+        return {
+            **rows.link(found, absolute),
+            **subject.fields(found, absolute),
+            **subject.detail_fields(found),
+            "counts": rows.counts(found, numbers, absolute),
+        }
 
-
-@api.get(
-    "/places",
-    response={200: schemas.PlacePage, **ERRORS},
-    url_name="place-list",
-    summary="Places published material mentions, most mentioned first",
-)
-def place_list(request, cursor: str | None = Cursor, limit: int = Limit):
-    return ranked_page(
-        request,
-        model=Place,
-        ranking=selectors.place_ranking,
-        queryset=Place.objects.select_related("parent"),
-        item=_place_fields,
-        cursor=cursor,
-        limit=limit,
-    )
-
-
-@api.get(
-    "/places/{slug}",
-    response={200: schemas.PlaceDetail, **ERRORS},
-    url_name="place-detail",
-    summary="One place, with the counts of the published material about it",
-)
-def place_detail(request, slug: str):
-    place = (
-        Place.objects.public()
-        .select_related("parent")
-        .prefetch_related("aliases")
-        .filter(slug=slug)
-        .first()
-    )
-    if place is None:
-        raise not_found("place")
-    absolute = absolute_for(request)
-    return {
-        **rows.link(place, absolute),
-        **_place_fields(place, absolute),
-        "spellings": [alias.name for alias in place.aliases.all()],
-        "counts": rows.counts(
-            place, subject_counts(request, place, selectors.place_page), absolute
+    for view, path, kind, summary, response in (
+        (index_view, f"/{subject.path}", "list", subject.list_summary, subject.page),
+        (
+            detail_view,
+            f"/{subject.path}/{{slug}}",
+            "detail",
+            subject.detail_summary,
+            subject.detail,
         ),
-    }
+    ):
+        endpoint(
+            path,
+            name=f"{what}_{kind}",
+            url_name=f"{what}-{kind}",
+            summary=summary,
+            response=response,
+        )(view)
 
 
-def _speaker_fields(speaker: Speaker, absolute) -> dict:
-    return {"kind": speaker.kind, "role": speaker.role, "affiliation": speaker.affiliation}
+def spellings(obj) -> dict:
+    return {"spellings": [alias.name for alias in obj.aliases.all()]}
 
 
-@api.get(
-    "/speakers",
-    response={200: schemas.SpeakerPage, **ERRORS},
-    url_name="speaker-list",
-    summary="Speakers quoted in published articles, most quoted first",
+subject_endpoints(
+    Subject(
+        model=Place,
+        path="places",
+        list_summary="Places published material mentions, most mentioned first",
+        detail_summary="One place, with the counts of the published material about it",
+        page=schemas.PlacePage,
+        detail=schemas.PlaceDetail,
+        ranking=selectors.place_ranking,
+        page_selector=selectors.place_page,
+        queryset=lambda found: found.select_related("parent").prefetch_related("aliases"),
+        fields=lambda place, absolute: {
+            "kind": place.kind,
+            "parent": rows.link(place.parent, absolute),
+            "latitude": rows.coordinate(place.latitude),
+            "longitude": rows.coordinate(place.longitude),
+        },
+        detail_fields=spellings,
+    )
 )
-def speaker_list(request, cursor: str | None = Cursor, limit: int = Limit):
-    return ranked_page(
-        request,
+subject_endpoints(
+    Subject(
         model=Speaker,
+        path="speakers",
+        list_summary="Speakers quoted in published articles, most quoted first",
+        detail_summary="One speaker, with the counts of their published quotes",
+        page=schemas.SpeakerPage,
+        detail=schemas.SpeakerDetail,
         ranking=selectors.speaker_ranking,
-        queryset=Speaker.objects.all(),
-        item=_speaker_fields,
-        cursor=cursor,
-        limit=limit,
+        page_selector=selectors.speaker_page,
+        queryset=lambda found: found.prefetch_related("aliases"),
+        fields=lambda speaker, absolute: {
+            "kind": speaker.kind,
+            "role": speaker.role,
+            "affiliation": speaker.affiliation,
+        },
+        detail_fields=spellings,
     )
-
-
-@api.get(
-    "/speakers/{slug}",
-    response={200: schemas.SpeakerDetail, **ERRORS},
-    url_name="speaker-detail",
-    summary="One speaker, with the counts of their published quotes",
 )
-def speaker_detail(request, slug: str):
-    speaker = Speaker.objects.public().prefetch_related("aliases").filter(slug=slug).first()
-    if speaker is None:
-        raise not_found("speaker")
-    absolute = absolute_for(request)
-    numbers = subject_counts(request, speaker, selectors.speaker_page)
-    return {
-        **rows.link(speaker, absolute),
-        **_speaker_fields(speaker, absolute),
-        "spellings": [alias.name for alias in speaker.aliases.all()],
-        "counts": rows.counts(speaker, numbers, absolute),
-    }
-
-
-@api.get(
-    "/tags",
-    response={200: schemas.TagPage, **ERRORS},
-    url_name="tag-list",
-    summary="Tags on published material, most used on articles first",
-)
-def tag_list(request, cursor: str | None = Cursor, limit: int = Limit):
-    return ranked_page(
-        request,
+subject_endpoints(
+    Subject(
         model=Tag,
+        path="tags",
+        list_summary="Tags on published material, most used on articles first",
+        detail_summary="One tag, with the counts of the published material carrying it",
+        page=schemas.TagPage,
+        detail=schemas.TagDetail,
         ranking=selectors.tag_ranking,
-        queryset=Tag.objects.all(),
-        item=lambda tag, absolute: {},
-        cursor=cursor,
-        limit=limit,
+        page_selector=selectors.tag_page,
     )
-
-
-@api.get(
-    "/tags/{slug}",
-    response={200: schemas.TagDetail, **ERRORS},
-    url_name="tag-detail",
-    summary="One tag, with the counts of the published material carrying it",
 )
-def tag_detail(request, slug: str):
-    tag = Tag.objects.public().filter(slug=slug).first()
-    if tag is None:
-        raise not_found("tag")
-    absolute = absolute_for(request)
-    numbers = subject_counts(request, tag, selectors.tag_page)
-    return {**rows.link(tag, absolute), "counts": rows.counts(tag, numbers, absolute)}
-
-
-def _outlet_fields(outlet: Outlet, absolute) -> dict:
-    return {"kind": outlet.kind, "country": outlet.country}
-
-
-@api.get(
-    "/outlets",
-    response={200: schemas.OutletPage, **ERRORS},
-    url_name="outlet-list",
-    summary="Outlets that publish, are cited by or supply photos to published articles",
-)
-def outlet_list(request, cursor: str | None = Cursor, limit: int = Limit):
-    return ranked_page(
-        request,
+subject_endpoints(
+    Subject(
         model=Outlet,
+        path="outlets",
+        list_summary="Outlets that publish, are cited by or supply photos to published articles",
+        detail_summary=(
+            "One outlet, with the counts of the published material it published or supplied"
+        ),
+        page=schemas.OutletPage,
+        detail=schemas.OutletDetail,
         ranking=selectors.outlet_ranking,
-        queryset=Outlet.objects.all(),
-        item=_outlet_fields,
-        cursor=cursor,
-        limit=limit,
+        page_selector=selectors.outlet_page,
+        fields=lambda outlet, absolute: {"kind": outlet.kind, "country": outlet.country},
+        detail_fields=lambda outlet: {"homepage": outlet.homepage},
     )
-
-
-@api.get(
-    "/outlets/{slug}",
-    response={200: schemas.OutletDetail, **ERRORS},
-    url_name="outlet-detail",
-    summary="One outlet, with the counts of the published material it published or supplied",
 )
-def outlet_detail(request, slug: str):
-    outlet = Outlet.objects.public().filter(slug=slug).first()
-    if outlet is None:
-        raise not_found("outlet")
-    absolute = absolute_for(request)
-    numbers = subject_counts(request, outlet, selectors.outlet_page)
-    return {
-        **rows.link(outlet, absolute),
-        **_outlet_fields(outlet, absolute),
-        "homepage": outlet.homepage,
-        "counts": rows.counts(outlet, numbers, absolute),
-    }

@@ -1,8 +1,10 @@
-"""Exporting the whole archive as a natural-key fixture that loads back byte for byte."""
+"""Exporting the archive: the whole of it as a natural-key fixture that loads back byte for byte,
+or its published articles as IPTC ninjs documents (archive.ninjs), one JSON line each."""
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.db import models
 
 from archive import models as m
 from archive.dataio.catalog import ARCHIVE_MODELS
+from archive.ninjs import ninjs_documents
 
 
 def archive_export_objects() -> Iterable[models.Model]:
@@ -72,3 +75,17 @@ def archive_export(stream) -> int:
     )
     stream.write("\n")
     return len(objects)
+
+
+def archive_export_ninjs(stream, *, base_url: str) -> int:
+    """Write every published article as a ninjs 2.2 document, one JSON line each, by slug.
+
+    Drafts and articles in review are never written. Addresses start with `base_url`, the
+    site's public address (https://archive.example.org); return the number of documents.
+    """
+    base = base_url.rstrip("/")
+    count = 0
+    for document in ninjs_documents(absolute=lambda path: f"{base}{path}"):
+        stream.write(json.dumps(document, ensure_ascii=False) + "\n")
+        count += 1
+    return count

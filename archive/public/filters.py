@@ -27,6 +27,7 @@ from archive.models import (
 )
 from archive.public import walking
 from archive.public.caching import cached_read
+from archive.public.widgets import IsoDateInput
 from archive.search import query as search
 
 SLUG_RE = re.compile(r"^[-\w]{1,100}$")
@@ -148,7 +149,7 @@ class ArchiveFilter(django_filters.FilterSet):
             data["sort"] = "relevance"
         super().__init__(data, *args, **kwargs)
         for name in ("from", "to"):
-            self.form.fields[name].widget = forms.DateInput(attrs={"type": "date"})
+            self.form.fields[name].widget = IsoDateInput()
         self.form.fields["q"].widget = forms.SearchInput(attrs={"maxlength": MAX_Q})
 
     def place_ids(self, values: list[str]) -> list[int]:

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from archive.models import Outlet, Place, Speaker, Tag
-from archive.public import selectors
+from archive.public import maps, selectors
 from archive.public.caching import cached_read
 from archive.public.views import request_revisions
 
@@ -22,16 +22,21 @@ class RankedIndexView(TemplateView):
     ranking: Callable[[], list[tuple[int, int]]] | None = None
     per_page = 100
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def ranked(self) -> list[tuple[int, int]]:
+        """Return (id, count) for every row, most first (the cached ranking)."""
         ranking = type(self).ranking
-        ranked = cached_read(
+        assert ranking is not None, "a ranked index names its ranking"
+        return cached_read(
             "ranking",
             {"model": self.model._meta.label_lower},
             ranking,
             revision=request_revisions(self.request).counts,
             counts=True,
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ranked = self.ranked()
         paginator = Paginator(ranked, self.per_page)
         page = paginator.get_page(self.request.GET.get("page"))
         rows = self.get_queryset().in_bulk([pk for pk, _n in page])
@@ -53,6 +58,15 @@ class PlaceListView(RankedIndexView):
 
     def get_queryset(self):
         return Place.objects.select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            # One map of every public place with coordinates, on the first page only.
+            context["map"] = maps.place_index_map(
+                places=selectors.place_index_points(ranked=self.ranked())
+            )
+        return context
 
 
 class SpeakerListView(RankedIndexView):

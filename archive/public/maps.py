@@ -1,4 +1,9 @@
-"""Small place maps drawn as SVG from bundled outlines and the places' own coordinates."""
+"""Small place maps drawn as SVG from bundled outlines and the places' own coordinates.
+
+A place page maps the place among its neighbours; the places index maps every public place
+with coordinates, each dot sized by the published articles that mention it. Labels are placed
+by archive.public.map_labels, so that none covers another.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from archive.models import Place
+from archive.models import Place, PlaceKind
+from archive.public.map_labels import Dot, Label, place_labels
 
 OUTLINES = Path(__file__).resolve().parent.parent / "data" / "outlines.json"
 WIDTH, HEIGHT, MARGIN = 480, 320, 24
 WHOLE_OUTLINE_KINDS = {"country", "region", "area"}
 MIN_SPAN = 2.5  # degrees shown around a town at the least
+
+
+# Larger places are labelled first when labels compete for room.
+KIND_ORDER = {kind: index for index, kind in enumerate(PlaceKind.values)}
+INDEX_MAP_MAX = 200  # places drawn on the index map, the most mentioned (as the selector)
+DOT_RADIUS, CURRENT_RADIUS = 4.0, 6.0
+INDEX_RADIUS_MIN, INDEX_RADIUS_MAX = 2.5, 7.0
 
 
 @dataclass
@@ -24,8 +37,11 @@ class MapPoint:
     url: str
     x: float
     y: float
-    current: bool
-    label_left: bool
+    current: bool = False
+    radius: float = DOT_RADIUS
+    # Where the name is drawn; None when it fits nowhere (the dot then carries it as a title).
+    label: Label | None = None
+    count: int | None = None
 
 
 @dataclass
@@ -35,6 +51,11 @@ class PlaceMap:
     outline: str
     outline_name: str
     points: list[MapPoint]
+
+    @property
+    def hidden(self) -> int:
+        """Return how many points are drawn without their name (it did not fit)."""
+        return sum(point.label is None for point in self.points)
 
 
 @cache
@@ -69,17 +90,81 @@ def place_map(*, place: Place, nearby: Iterable[Any]) -> PlaceMap | None:
     points = []
     for other in neighbours:
         x, y = project(float(other.longitude), float(other.latitude))
-        points.append(
-            MapPoint(other.name, other.get_absolute_url(), x, y, other.pk == place.pk, False)
-        )
-    # Neighbouring labels alternate sides, so that close places stay readable.
-    for index, point in enumerate(sorted(points, key=lambda p: p.y)):
-        point.label_left = point.x > WIDTH * 0.75 or (not point.current and index % 2 == 1)
+        current = other.pk == place.pk
+        radius = CURRENT_RADIUS if current else DOT_RADIUS
+        points.append(MapPoint(other.name, other.get_absolute_url(), x, y, current, radius))
+    # Drawn by name; labelled the place itself first, then larger places first, then by name.
+    kinds = {other.pk: KIND_ORDER.get(other.kind, len(KIND_ORDER)) for other in neighbours}
+    order = sorted(
+        range(len(points)),
+        key=lambda i: (not points[i].current, kinds[neighbours[i].pk], points[i].name),
+    )
+    _label([points[i] for i in order])
+    return PlaceMap(WIDTH, HEIGHT, _path(outline, project), outline_key or "", points)
+
+
+def place_index_map(*, places: Iterable[tuple[Any, int]]) -> PlaceMap | None:
+    """Return a map of places, each dot sized by its count, or None if none has coordinates.
+
+    `places` holds (place, count) pairs, most important first: that order decides which
+    labels are drawn when they compete for room. At most INDEX_MAP_MAX places are drawn, and
+    no countries.
+    """
+    # A country is an area, not a point: its dot would stretch the map across a continent and
+    # sit at an arbitrary middle, so countries are left to the table.
+    located = [
+        (place, n)
+        for place, n in places
+        if place.latitude is not None
+        and place.longitude is not None
+        and place.kind != PlaceKind.COUNTRY
+    ][:INDEX_MAP_MAX]
+    if not located:
+        return None
+    coords = [(float(p.longitude), float(p.latitude)) for p, _n in located]
+    outline_key = _outline_holding(coords)
+    outline = _outlines().get(outline_key, []) if outline_key else []
+    frame = _around(coords)
+    lons, lats = [lon for lon, _ in frame], [lat for _, lat in frame]
+    project = _projection(min(lons), max(lons), min(lats), max(lats))
+    most = max(n for _p, n in located) or 1
+    points = []
+    for place, n in located:
+        x, y = project(float(place.longitude), float(place.latitude))
+        # Area grows with the count: the radius with its square root.
+        radius = INDEX_RADIUS_MIN + (INDEX_RADIUS_MAX - INDEX_RADIUS_MIN) * math.sqrt(n / most)
+        points.append(MapPoint(place.name, place.get_absolute_url(), x, y, radius=radius, count=n))
+    _label(points)
+    # Smaller dots drawn last, on top, so that a big dot never hides a small one.
+    points.sort(key=lambda point: -point.radius)
+    return PlaceMap(WIDTH, HEIGHT, _path(outline, project), outline_key or "", points)
+
+
+def _label(points: list[MapPoint]) -> None:
+    dots = [Dot(p.x, p.y, p.radius, p.name, bold=p.current) for p in points]
+    for point, label in zip(points, place_labels(dots, width=WIDTH, height=HEIGHT), strict=True):
+        point.label = label
+
+
+def _path(outline: list[list[float]], project) -> str:
     path = " ".join(
         f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}"
         for i, (x, y) in enumerate(project(lon, lat) for lon, lat in outline)
     )
-    return PlaceMap(WIDTH, HEIGHT, f"{path} Z" if path else "", outline_key or "", points)
+    return f"{path} Z" if path else ""
+
+
+def _outline_holding(coords: list[tuple[float, float]]) -> str | None:
+    """Return the bundled outline whose bounds hold the most of these points (None if none)."""
+    best, best_count = None, 0
+    for key, outline in sorted(_outlines().items()):
+        lons, lats = [lon for lon, _ in outline], [lat for _, lat in outline]
+        count = sum(
+            min(lons) <= lon <= max(lons) and min(lats) <= lat <= max(lats) for lon, lat in coords
+        )
+        if count > best_count:
+            best, best_count = key, count
+    return best
 
 
 def _around(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:

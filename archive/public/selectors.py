@@ -329,6 +329,27 @@ def place_ranking() -> list[tuple[int, int]]:
     return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
 
 
+def place_index_points(
+    *, ranked: list[tuple[int, int]], limit: int = 200
+) -> list[tuple[Place, int]]:
+    """Return (place, count) for the first `limit` ranked places that have coordinates.
+
+    The ranking (place_ranking) holds only public places, so nothing else is shown. Places are
+    read in ranked chunks of 500 until `limit` have coordinates: one query on most archives.
+    """
+    found: list[tuple[Place, int]] = []
+    for start in range(0, len(ranked), 500):
+        chunk = ranked[start : start + 500]
+        located = Place.objects.filter(
+            pk__in=[pk for pk, _n in chunk], latitude__isnull=False, longitude__isnull=False
+        ).only("pk", "name", "slug", "kind", "latitude", "longitude")
+        by_pk = {place.pk: place for place in located}
+        found += [(by_pk[pk], n) for pk, n in chunk if pk in by_pk]
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
 def speaker_ranking() -> list[tuple[int, int]]:
     """Return (speaker id, published quotes) for every speaker quoted, most first, ties by name."""
     counted = dict(

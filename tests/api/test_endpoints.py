@@ -217,6 +217,17 @@ def test_api_bad_path_position_is_a_json_400(archive, client):
     assert body["errors"][0]["parameter"] == "position"
 
 
+def test_api_nul_character_is_a_json_400_not_a_text_page(archive, client):
+    response, body = get(client, "/api/quotes", tag="a\x00b")
+    assert response.status_code == 400
+    assert body == {
+        "status": 400,
+        "detail": "This address holds a NUL character, which no page of the archive has.",
+        "errors": [],
+    }
+    assert client.get("/articles/", {"tag": "a\x00b"})["Content-Type"].startswith("text/plain")
+
+
 def test_api_refuses_writes(archive, client):
     assert client.post("/api/articles").status_code == 405
     assert client.delete("/api/articles/regroup").status_code == 405

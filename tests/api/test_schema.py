@@ -68,4 +68,4 @@ def test_api_answers_every_generated_request_within_its_schema(archive, wsgi_app
 def test_api_schema_served_is_the_one_tested(archive, client):
     served = client.get("/api/openapi.json").json()
     assert served == schema_document()
-    assert len(served["paths"]) == 15
+    assert len(served["paths"]) == 16
