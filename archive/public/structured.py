@@ -70,9 +70,9 @@ def _outlet_node(outlet) -> dict:
     return node
 
 
-def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
+def article_jsonld(*, article: Article, absolute: Absolute, captions=None) -> dict:
     """Return a published article as a NewsArticle, its quotes as Quotations and its captions
-    as ImageObjects (from what article_for_page loaded)."""
+    as ImageObjects (from what article_for_page loaded, or the captions given)."""
     url = absolute(article.get_absolute_url())
     speakers = {}
     quotes = []
@@ -89,7 +89,7 @@ def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
             }
         )
     images = []
-    for caption in article.captions.all():
+    for caption in article.captions.all() if captions is None else captions:
         image: dict[str, Any] = {"@type": "ImageObject", "caption": caption.text}
         if caption.credit:
             image["creditText"] = caption.credit

@@ -8,7 +8,16 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag, TagRedirect
-from archive.public import exports, facets, maps, pagination, selectors, spellings, structured
+from archive.public import (
+    exports,
+    facets,
+    maps,
+    pagination,
+    photos,
+    selectors,
+    spellings,
+    structured,
+)
 from archive.public.caching import cached_read
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.public.pagination import RankedPaginator, SeekPaginator
@@ -300,7 +309,7 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         try:
-            return selectors.article_for_page(slug=self.kwargs["slug"])
+            return selectors.article_for_page(slug=self.kwargs["slug"], captions=False)
         except Article.DoesNotExist:
             raise Http404("No published article has this address.") from None
 
@@ -308,8 +317,13 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["paragraphs"] = selectors.article_paragraph_segments(article=self.object)
         context["related"] = selectors.article_related(article=self.object)
+        context["captions"] = photos.article_captions(article=self.object)
         context["jsonld"] = structured.jsonld_markup(
-            structured.article_jsonld(article=self.object, absolute=self.request.build_absolute_uri)
+            structured.article_jsonld(
+                article=self.object,
+                captions=context["captions"],
+                absolute=self.request.build_absolute_uri,
+            )
         )
         return context
 
