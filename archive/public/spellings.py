@@ -27,7 +27,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 # Articles are read in chunks of this many, so a large subject never holds every body at once.
 CHUNK = 2000
 # At most this many articles (the latest) are read for one subject.
-MAX_ARTICLES = 5000
+MAX_ARTICLES = 2000
 
 
 @dataclass(frozen=True)
