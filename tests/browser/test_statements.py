@@ -52,3 +52,24 @@ def test_an_editor_works_the_queue_and_a_reader_compares_the_versions(
     audit_page.goto(f"{base}/statements/")
     violations = axe(audit_page)
     assert not violations, describe_violations(violations)
+
+
+LABEL_SIZES = """() => Array.from(document.querySelectorAll('.relay svg')).flatMap(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return Array.from(svg.querySelectorAll('text')).map(
+        text => parseFloat(getComputedStyle(text).fontSize) * scale);
+})"""
+
+
+@pytest.mark.parametrize("tab", ["page", "audit_mobile_page"])
+def test_the_relay_diagrams_labels_are_legible_on_desktop_and_phone(tab, request, live_server):
+    tab = request.getfixturevalue(tab)
+    call_command("load_archive", "--no-progress", stdout=io.StringIO())
+    call_command("suggest_statements", stdout=io.StringIO())
+    statement = m.Statement.objects.get()
+    tab.goto(f"{live_server.url}/statements/{statement.pk}/")
+    sizes = tab.evaluate(LABEL_SIZES)
+    # Five versions; the Fox News relays have four boxes, the others three.
+    assert len(sizes) == 17
+    assert min(sizes) >= 12, sizes
+    screenshot(tab, f"statements-03-relay-{tab.viewport_size['width']}")
