@@ -184,7 +184,11 @@ class StatementRejectionAdmin(admin.ModelAdmin):
     actions = ["unreject"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("first__article__paragraphs")
+        return (
+            super()
+            .get_queryset(request)
+            .defer("first__article__paragraphs", "second__article__paragraphs")
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)

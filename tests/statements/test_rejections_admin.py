@@ -67,3 +67,20 @@ def test_a_contributor_sees_the_pairs_but_may_not_unreject_them(rejected, contri
     )
     assert response.status_code == 403
     assert m.StatementRejection.objects.count() == 10
+
+
+def test_the_rejected_pairs_list_reads_a_fixed_number_of_queries(editor_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import QuoteFactory
+
+    def pairs(n):
+        for _ in range(n):
+            first, second = sorted([QuoteFactory(), QuoteFactory()], key=lambda q: q.natural_key())
+            m.StatementRejection.objects.create(first=first, second=second)
+        with CaptureQueriesContext(connection) as ctx:
+            assert editor_client.get(admin_url("statementrejection")).status_code == 200
+        return len(ctx)
+
+    assert pairs(2) == pairs(8)
