@@ -24,7 +24,7 @@ from django.db.models import Case, CharField, F, JSONField, QuerySet, Value, Whe
 from archive.models import Article, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
-# Articles are read in chunks of this many, so a large subject never holds every body at once.
+# Rows are fetched from the database this many at a time.
 CHUNK = 2000
 # At most this many articles (the latest) are read for one subject.
 MAX_ARTICLES = 2000
@@ -73,17 +73,6 @@ def spelling_pattern(spellings: Iterable[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
-@dataclass
-class _Found:
-    """One match of a spelling, with the words around it, until the masks are known."""
-
-    outlet: tuple[str, str]
-    key: str
-    window: str
-    start: int
-    end: int
-
-
 @dataclass(frozen=True)
 class SubjectSpellings:
     """A subject's spellings (its name first, then its aliases) and each outlet's use of them."""
@@ -98,7 +87,6 @@ class SubjectSpellings:
         return self.spellings[1:]
 
 
-CONTEXT_CHARS = 80
 COLUMNS = ("sp_kind", "sp_a", "sp_b", "sp_c", "sp_d")
 ARTICLE, OWN, MASK = "a", "s", "m"
 
@@ -108,9 +96,8 @@ def spellings_count(rows: Iterable[tuple], *, name: str) -> SubjectSpellings:
 
     Kind "s" is one of the subject's aliases (in `a`); kind "m" another subject's name or alias,
     a mask: where it holds one of the subject's spellings its words are not counted; kind "a"
-    an article: (outlet name, outlet slug, headline, paragraphs). Each match keeps the words
-    around it until every mask is known. A spelling is counted under its first form: the name,
-    then the aliases in name order.
+    an article: (outlet name, outlet slug, headline, paragraphs). A spelling is counted under
+    its first form: the name, then the aliases in name order.
     """
     aliases: list[str] = []
     masks: list[str] = []
@@ -130,29 +117,20 @@ def spellings_count(rows: Iterable[tuple], *, name: str) -> SubjectSpellings:
         if spelling.strip():
             shown.setdefault(_words_key(spelling), spelling)
     ours = spelling_pattern(shown)
-    found: list[_Found] = []
-    for outlet, texts in articles:
-        for text in texts:
-            folded = _fold(text)
-            for match in ours.finditer(folded):
-                begin = max(0, match.start() - CONTEXT_CHARS)
-                found.append(
-                    _Found(
-                        outlet=outlet,
-                        key=" ".join(match.group().split()),
-                        window=folded[begin : match.end() + CONTEXT_CHARS],
-                        start=match.start() - begin,
-                        end=match.end() - begin,
-                    )
-                )
-    masked = _masked_by(masks, shown, ours)
+    # A mask starts where the spelling it holds starts, or before: matched together, longest
+    # first and leftmost first, a mask takes the words before the spelling inside it can.
+    longer = [m for m in masks if _words_key(m) not in shown and ours.search(_words_key(m))]
+    pattern = spelling_pattern([*shown, *longer])
     counts: dict[tuple[str, str], Counter[str]] = {}
-    for item in found:
-        if masked is not None and any(
-            m.start() <= item.start and item.end <= m.end() for m in masked.finditer(item.window)
-        ):
-            continue
-        counts.setdefault(item.outlet, Counter())[item.key] += 1
+    for outlet, texts in articles:
+        found = Counter(
+            key
+            for text in texts
+            for match in pattern.finditer(_fold(text))
+            if (key := " ".join(match.group().split())) in shown
+        )
+        if found:
+            counts.setdefault(outlet, Counter()).update(found)
     by_outlet = [
         OutletSpellings(
             outlet=outlet,
@@ -170,12 +148,6 @@ def spellings_count(rows: Iterable[tuple], *, name: str) -> SubjectSpellings:
         articles_read=len(articles),
         capped=len(articles) >= MAX_ARTICLES,
     )
-
-
-def _masked_by(masks: list[str], shown: dict[str, str], ours: re.Pattern[str]):
-    """Return a pattern of the masks that hold one of the spellings and are not one of them."""
-    longer = [m for m in masks if _words_key(m) not in shown and ours.search(_words_key(m))]
-    return spelling_pattern(longer) if longer else None
 
 
 def _rows(articles: QuerySet[Article], model, alias_model, owner_pk: int):
