@@ -387,11 +387,9 @@ class SubjectDetailView(DetailView):
 class SpellingsMixin:
     """A place or speaker page: which spellings each outlet printed, on the page and as JSON.
 
-    `?format=json` gives the subject with its spellings and the counts by outlet.
+    `?format=json` gives the subject with its spellings and the counts by outlet. A subclass
+    says how to read them in `spellings_read()`.
     """
-
-    def spellings_read(self):
-        raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
         export = request.GET.get("format")
