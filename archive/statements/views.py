@@ -1,4 +1,5 @@
-"""Public statement pages: the list (with JSON and CSV) and one statement's versions side by side.
+"""Public statement pages: the list (with JSON and CSV), one statement's versions side by side,
+and a photo's captions across outlets side by side (its journey).
 
 Readers see only statements that report a published quote, and only published quotes of them.
 """
