@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("quotes/", require_safe(views.QuoteListView.as_view()), name="quote-list"),
     path("photos/", require_safe(views.PhotoCaptionListView.as_view()), name="photocaption-list"),
+    path(
+        "photos/<slug:slug>/<int:position>/",
+        require_safe(statement_views.PhotoJourneyView.as_view()),
+        name="photocaption-journey",
+    ),
     path("places/", require_safe(indexes.PlaceListView.as_view()), name="place-list"),
     path("places/<slug:slug>/", require_safe(views.PlaceDetailView.as_view()), name="place-detail"),
     path("speakers/", require_safe(indexes.SpeakerListView.as_view()), name="speaker-list"),

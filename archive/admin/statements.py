@@ -1,4 +1,5 @@
-"""Admin for statements: the queue of suggestions editors confirm, split, merge or reject."""
+"""Admin for statements: the queue of suggestions editors confirm, split, merge or reject, and
+the rejected pairs of quotes, which editors may un-reject."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -10,8 +11,8 @@ from django.utils.html import format_html, format_html_join
 
 from archive.admin.base import ArchiveModelAdmin
 from archive.admin.content import PublishedReadOnlyMixin
-from archive.editorial.policy import policy_may_change
-from archive.models import ArticleStatus, Quote, Statement, StatementStatus
+from archive.editorial.policy import policy_may_change, policy_may_forget_rejection
+from archive.models import ArticleStatus, Quote, Statement, StatementRejection, StatementStatus
 from archive.statements import services
 
 
@@ -157,3 +158,87 @@ class StatementAdmin(PublishedReadOnlyMixin, ArchiveModelAdmin):
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
         }
         return TemplateResponse(request, "admin/archive/statement_split.html", context)
+
+
+@admin.register(StatementRejection)
+class StatementRejectionAdmin(admin.ModelAdmin):
+    """Pairs of quotes editors said are not one statement: read-only, with an un-reject action.
+
+    Nobody adds or edits a pair here (rejecting a statement records them); un-rejecting one,
+    so its quotes may be suggested together again, is an editor's decision (the role policy).
+    """
+
+    list_display = ["first_quote", "second_quote", "rejected_by", "rejected_at"]
+    list_select_related = [
+        "first__article__outlet",
+        "first__speaker",
+        "second__article__outlet",
+        "second__speaker",
+        "rejected_by",
+    ]
+    list_filter = ["rejected_at"]
+    search_fields = ["first__text", "second__text", "rejected_by__username"]
+    date_hierarchy = "rejected_at"
+    fields = ["first_quote", "second_quote", "rejected_by", "rejected_at"]
+    readonly_fields = ["first_quote", "second_quote", "rejected_by", "rejected_at"]
+    actions = ["unreject"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("first__article__paragraphs", "second__article__paragraphs")
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Un-rejecting is the one way to delete a pair, and it says so.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return policy_may_forget_rejection(request.user)
+
+    def _quote(self, quote):
+        url = reverse("admin:archive_quote_change", args=[quote.pk])
+        return format_html(
+            '<a href="{}">{}</a>: “{}” ({}, {})',
+            url,
+            quote.article.outlet,
+            quote.text,
+            quote.speaker,
+            quote.article.published_on,
+        )
+
+    @admin.display(description="first quote", ordering="first")
+    def first_quote(self, obj):
+        return self._quote(obj.first)
+
+    @admin.display(description="second quote", ordering="second")
+    def second_quote(self, obj):
+        return self._quote(obj.second)
+
+    @admin.action(
+        description="Un-reject the selected pairs (they may be suggested together again)",
+        permissions=["delete"],
+    )
+    def unreject(self, request, queryset):
+        rejections = list(queryset)
+        try:
+            count = services.rejection_pairs_forget(rejections, user=request.user)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.log_deletions(request, rejections)
+        self.message_user(
+            request,
+            f"{count} pair{'s' if count != 1 else ''} un-rejected; the next suggestion run may "
+            "join their quotes.",
+            messages.SUCCESS,
+        )

@@ -87,6 +87,18 @@ def policy_may_delete(user, obj: models.Model) -> bool:
     return not _is_public(policy_article_of(obj)) and not policy_statement_is_public(obj)
 
 
+def policy_may_forget_rejection(user) -> bool:
+    """Return whether the user may un-reject a pair of quotes, so they may be suggested as one
+    statement again: an editor's decision, as rejecting them was."""
+    if user is None:
+        return True
+    return bool(
+        user.is_active
+        and user.has_perm("archive.delete_statementrejection")
+        and policy_is_editor(user)
+    )
+
+
 def policy_may_place_in(user, article: m.Article | None) -> bool:
     """Return whether the user may put a quote or caption into this article (or move it there)."""
     return article is None or policy_is_editor(user) or not _is_public(article)

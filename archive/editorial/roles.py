@@ -31,6 +31,9 @@ EDITOR_PERMISSIONS = [
     "publish_article",
     "view_tagoperation",
     "view_tagredirect",
+    # Un-rejecting a pair of quotes is deleting its rejection.
+    "view_statementrejection",
+    "delete_statementrejection",
 ]
 
 # Add and edit drafts and tag; never publish, unpublish or delete. Publishing rights are
@@ -48,7 +51,7 @@ CONTRIBUTOR_PERMISSIONS = [
         "statement",
     )
     for action in ("add", "change", "view")
-] + ["view_outlet", "add_tag", "view_tag"]
+] + ["view_outlet", "add_tag", "view_tag", "view_statementrejection"]
 
 ROLES: dict[str, list[str]] = {EDITOR: EDITOR_PERMISSIONS, CONTRIBUTOR: CONTRIBUTOR_PERMISSIONS}
 

@@ -8,6 +8,7 @@ Quotes point at their statement (`Quote.statement`); a speaker may speak for ano
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -107,11 +108,24 @@ class StatementRejection(models.Model):
     first = models.ForeignKey("archive.Quote", on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey("archive.Quote", on_delete=models.CASCADE, related_name="+")
     rejected_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Who decided is the desk's own record, like the admin's log: it is not exported with the
+    # archive (serialize=False), whose round trip stays the same whoever rejected the pair.
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        serialize=False,
+        help_text="The editor who rejected the pair; empty when a command did.",
+    )
 
     objects = StatementRejectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["first", "second"]
+        verbose_name = "rejected pair"
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="statementrejection_unique"),
             models.CheckConstraint(condition=~Q(first=models.F("second")), name="rejection_pair"),

@@ -32,14 +32,18 @@ class Segment:
     quote: Quote | None = None
 
 
-def article_for_page(*, slug: str) -> Article:
-    """Return a published article with everything its page shows, in a fixed number of queries."""
+def article_for_page(*, slug: str, captions: bool = True) -> Article:
+    """Return a published article with everything its page shows, in a fixed number of queries.
+
+    captions=False leaves the captions to the caller (the page reads them with the same photo's
+    captions in other outlets, `photos.article_captions`).
+    """
     quotes = (
         Quote.objects.select_related("speaker", "place")
         .with_statement_outlets()
         .prefetch_related("tags")
     )
-    captions = PhotoCaption.objects.select_related(
+    caption_rows = PhotoCaption.objects.select_related(
         "agency", "distributor", "place"
     ).prefetch_related("tags")
     queryset = (
@@ -50,7 +54,7 @@ def article_for_page(*, slug: str) -> Article:
             "places",
             "cited_outlets",
             Prefetch("quotes", queryset=quotes),
-            Prefetch("captions", queryset=captions),
+            *([Prefetch("captions", queryset=caption_rows)] if captions else []),
         )
     )
     return queryset.get(slug=slug)

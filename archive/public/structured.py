@@ -70,9 +70,9 @@ def _outlet_node(outlet) -> dict:
     return node
 
 
-def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
+def article_jsonld(*, article: Article, absolute: Absolute, captions=None) -> dict:
     """Return a published article as a NewsArticle, its quotes as Quotations and its captions
-    as ImageObjects (from what article_for_page loaded)."""
+    as ImageObjects (from what article_for_page loaded, or the captions given)."""
     url = absolute(article.get_absolute_url())
     speakers = {}
     quotes = []
@@ -89,7 +89,7 @@ def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
             }
         )
     images = []
-    for caption in article.captions.all():
+    for caption in article.captions.all() if captions is None else captions:
         image: dict[str, Any] = {"@type": "ImageObject", "caption": caption.text}
         if caption.credit:
             image["creditText"] = caption.credit
@@ -128,21 +128,19 @@ def article_jsonld(*, article: Article, absolute: Absolute) -> dict:
     return node
 
 
-def place_jsonld(*, place: Place, absolute: Absolute) -> dict:
+def place_jsonld(*, place: Place, aliases: list[str], absolute: Absolute) -> dict:
     """Return a place as a schema.org Place, inside its parent, with its other spellings."""
     node: dict[str, Any] = {"@context": CONTEXT, **place_node(place, absolute)}
-    spellings = [alias.name for alias in place.aliases.all()]
-    if spellings:
-        node["alternateName"] = spellings
+    if aliases:
+        node["alternateName"] = aliases
     if place.parent is not None:
         node["containedInPlace"] = place_node(place.parent, absolute)
     return node
 
 
-def speaker_jsonld(*, speaker: Speaker, absolute: Absolute) -> dict:
+def speaker_jsonld(*, speaker: Speaker, aliases: list[str], absolute: Absolute) -> dict:
     """Return a speaker as a schema.org Person or Organization, with their other spellings."""
     node: dict[str, Any] = {"@context": CONTEXT, **speaker_node(speaker, absolute)}
-    spellings = [alias.name for alias in speaker.aliases.all()]
-    if spellings:
-        node["alternateName"] = spellings
+    if aliases:
+        node["alternateName"] = aliases
     return node

@@ -8,7 +8,16 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag, TagRedirect
-from archive.public import exports, facets, maps, pagination, selectors, structured
+from archive.public import (
+    exports,
+    facets,
+    maps,
+    pagination,
+    photos,
+    selectors,
+    spellings,
+    structured,
+)
 from archive.public.caching import cached_read
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.public.pagination import RankedPaginator, SeekPaginator
@@ -300,7 +309,7 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         try:
-            return selectors.article_for_page(slug=self.kwargs["slug"])
+            return selectors.article_for_page(slug=self.kwargs["slug"], captions=False)
         except Article.DoesNotExist:
             raise Http404("No published article has this address.") from None
 
@@ -308,8 +317,13 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["paragraphs"] = selectors.article_paragraph_segments(article=self.object)
         context["related"] = selectors.article_related(article=self.object)
+        context["captions"] = photos.article_captions(article=self.object)
         context["jsonld"] = structured.jsonld_markup(
-            structured.article_jsonld(article=self.object, absolute=self.request.build_absolute_uri)
+            structured.article_jsonld(
+                article=self.object,
+                captions=context["captions"],
+                absolute=self.request.build_absolute_uri,
+            )
         )
         return context
 
@@ -370,14 +384,61 @@ class SubjectDetailView(DetailView):
         return context
 
 
-class PlaceDetailView(SubjectDetailView):
+class SpellingsMixin:
+    """A place or speaker page: which spellings each outlet printed, on the page and as JSON.
+
+    `?format=json` gives the subject with its spellings and the counts by outlet. A subclass
+    says how to read them in `spellings_read()`.
+    """
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get("format")
+        if export is not None and export != "json":
+            return HttpResponse(
+                "Unknown format. Choose: json.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subject = self.object
+        # Spellings depend on the words of articles, so they follow the content revision.
+        context["spellings"] = cached_read(
+            "spellings",
+            {"model": subject._meta.model_name, "slug": subject.slug},
+            self.spellings_read,
+            revision=request_revisions(self.request).content,
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("format") != "json":
+            return super().render_to_response(context, **response_kwargs)
+        subject = context["subject"]
+        absolute = self.request.build_absolute_uri
+        payload = {
+            "name": subject.name,
+            "slug": subject.slug,
+            "url": absolute(subject.get_absolute_url()),
+            "spellings": context["spellings"].spellings,
+            "counts": context["counts"],
+            "spellings_articles_read": context["spellings"].articles_read,
+            "spellings_by_outlet": [row.as_json() for row in context["spellings"].by_outlet],
+        }
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+class PlaceDetailView(SpellingsMixin, SubjectDetailView):
     model = Place
     subject_label = "Place"
     page_selector = selectors.place_page
 
     def get_queryset(self):
         # Three levels of parents cover the map's walk up to the country without more queries.
-        return Place.objects.select_related("parent__parent__parent").prefetch_related("aliases")
+        # The aliases come with the spellings by outlet (SpellingsMixin), not from a query here.
+        return Place.objects.select_related("parent__parent__parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -385,25 +446,36 @@ class PlaceDetailView(SubjectDetailView):
         context["children"] = [p for p in nearby if p.parent_id == self.object.pk and p.shown]
         context["map"] = maps.place_map(place=self.object, nearby=nearby)
         context["jsonld"] = structured.jsonld_markup(
-            structured.place_jsonld(place=self.object, absolute=self.request.build_absolute_uri)
+            structured.place_jsonld(
+                place=self.object,
+                aliases=context["spellings"].aliases,
+                absolute=self.request.build_absolute_uri,
+            )
         )
         return context
 
+    def spellings_read(self):
+        return spellings.place_spellings(place=self.object)
 
-class SpeakerDetailView(SubjectDetailView):
+
+class SpeakerDetailView(SpellingsMixin, SubjectDetailView):
     model = Speaker
     subject_label = "Speaker"
     page_selector = selectors.speaker_page
 
-    def get_queryset(self):
-        return Speaker.objects.prefetch_related("aliases")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["jsonld"] = structured.jsonld_markup(
-            structured.speaker_jsonld(speaker=self.object, absolute=self.request.build_absolute_uri)
+            structured.speaker_jsonld(
+                speaker=self.object,
+                aliases=context["spellings"].aliases,
+                absolute=self.request.build_absolute_uri,
+            )
         )
         return context
+
+    def spellings_read(self):
+        return spellings.speaker_spellings(speaker=self.object)
 
 
 class TagDetailView(SubjectDetailView):

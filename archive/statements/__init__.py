@@ -1,1 +1,2 @@
-"""Statements across outlets: one thing said, every outlet's version of it, and its relay."""
+"""Statements across outlets: one thing said, every outlet's version of it, and its relay;
+and a photo's journey, its captions across outlets."""

@@ -35,12 +35,31 @@ def statement_public_list() -> QuerySet[Statement]:
     )
 
 
+# The relay is drawn as a column of boxes, so that the diagram fits a version's column at its
+# own size: a row of boxes was scaled down to a third and its labels could not be read.
+BOX_WIDTH, BOX_HEIGHT, BOX_GAP, MARGIN = 260, 34, 22, 1
+LABEL_SIZE = 15  # px; the diagram is drawn at 1:1, so this is the size on screen
+
+
 @dataclass
 class RelayStep:
-    """One box of a relay diagram."""
+    """One box of a relay diagram, drawn top to bottom: its label and the top of its box."""
 
     label: str
-    x: int
+    y: int
+
+    @property
+    def text_y(self) -> int:
+        # The baseline, so that the label sits in the middle of its box.
+        return self.y + (BOX_HEIGHT + LABEL_SIZE) // 2 - 2
+
+    @property
+    def arrow_from(self) -> int:
+        return self.y + BOX_HEIGHT
+
+    @property
+    def arrow_to(self) -> int:
+        return self.y + BOX_HEIGHT + BOX_GAP - 1
 
 
 @dataclass
@@ -53,6 +72,10 @@ class Version:
     relay: list[RelayStep]
     is_fullest: bool = False
 
+    @property
+    def diagram_height(self) -> int:
+        return len(self.relay) * (BOX_HEIGHT + BOX_GAP) - BOX_GAP + 2 * MARGIN
+
 
 @dataclass
 class StatementPage:
@@ -64,11 +87,11 @@ class StatementPage:
     outlets: list[Outlet]
     first_day: datetime.date | None
     last_day: datetime.date | None
-    diagram_height: int = 0
-    diagram_width: int = 0
-
-
-BOX_WIDTH, BOX_GAP, ROW_HEIGHT = 150, 40, 44
+    diagram_width: int = BOX_WIDTH + 2 * MARGIN
+    box_width: int = BOX_WIDTH
+    box_height: int = BOX_HEIGHT
+    box_centre: int = MARGIN + BOX_WIDTH // 2
+    label_size: int = LABEL_SIZE
 
 
 def quote_relay_default(quote: Quote, cited: list[Outlet]) -> list[Outlet]:
@@ -117,7 +140,9 @@ def statement_for_page(*, pk: int) -> StatementPage:
         if quote.speaker_id != statement.speaker_id:
             labels.append(quote.speaker.name)
         labels += [o.name for o in relay] + [quote.article.outlet.name]
-        steps = [RelayStep(label, i * (BOX_WIDTH + BOX_GAP)) for i, label in enumerate(labels)]
+        steps = [
+            RelayStep(label, MARGIN + i * (BOX_HEIGHT + BOX_GAP)) for i, label in enumerate(labels)
+        ]
         versions.append(
             Version(
                 quote=quote,
@@ -131,7 +156,6 @@ def statement_for_page(*, pk: int) -> StatementPage:
         )
     outlets = list({q.article.outlet.pk: q.article.outlet for q in published}.values())
     days = [q.article.published_on for q in published]
-    longest = max(len(v.relay) for v in versions)
     return StatementPage(
         statement=statement,
         speaker_public=statement.speaker_public,
@@ -139,6 +163,4 @@ def statement_for_page(*, pk: int) -> StatementPage:
         outlets=outlets,
         first_day=min(days),
         last_day=max(days),
-        diagram_width=longest * (BOX_WIDTH + BOX_GAP) - BOX_GAP,
-        diagram_height=ROW_HEIGHT,
     )

@@ -14,11 +14,16 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from archive import models as m
-from archive.editorial.policy import policy_may_change
+from archive.editorial.policy import policy_may_change, policy_may_forget_rejection
 
 NOT_ALLOWED = (
     "Only editors may change a statement that reports a published quote, or move such a "
     "quote. Ask an editor."
+)
+
+
+NOT_ALLOWED_TO_FORGET = (
+    "Only editors may un-reject a pair of quotes: a rejection is an editor's decision."
 )
 
 
@@ -34,7 +39,9 @@ def _save(obj, user, reason: str) -> None:
     obj.save()
 
 
-def rejection_pairs_record(quotes: list[m.Quote], others: list[m.Quote] | None = None) -> int:
+def rejection_pairs_record(
+    quotes: list[m.Quote], others: list[m.Quote] | None = None, *, user=None
+) -> int:
     """Remember that these quotes (or each of these against each of `others`) differ."""
     pairs: Iterable[tuple[m.Quote, m.Quote]]
     if others is None:
@@ -44,9 +51,25 @@ def rejection_pairs_record(quotes: list[m.Quote], others: list[m.Quote] | None =
     rows = []
     for a, b in pairs:
         first, second = sorted([a, b], key=lambda q: q.natural_key())
-        rows.append(m.StatementRejection(first=first, second=second))
+        rows.append(
+            m.StatementRejection(first=first, second=second, rejected_by=_user_or_none(user))
+        )
     created = m.StatementRejection.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def rejection_pairs_forget(rejections, *, user) -> int:
+    """Un-reject pairs: their quotes may be suggested together again. Return how many."""
+    rejections = list(rejections)
+    if not policy_may_forget_rejection(user):
+        raise PermissionDenied(NOT_ALLOWED_TO_FORGET)
+    with transaction.atomic():
+        deleted, _ = m.StatementRejection.objects.filter(pk__in=[r.pk for r in rejections]).delete()
+    return deleted
 
 
 def _members(statement: m.Statement) -> list[m.Quote]:
@@ -76,7 +99,7 @@ def statement_reject(statements, *, user) -> int:
         for statement in statements:
             quotes = _members(statement)
             _check(user, quotes)
-            rejection_pairs_record(quotes)
+            rejection_pairs_record(quotes, user=user)
             for quote in quotes:
                 quote.statement = None
                 _save(quote, user, f"Taken out of rejected statement {statement.slug}")
@@ -139,7 +162,7 @@ def statement_split(statement: m.Statement, quotes, *, user) -> m.Statement:
         for quote in chosen:
             quote.statement = part
             _save(quote, user, f"Split from statement {statement.slug} into {part.slug}")
-        rejection_pairs_record(chosen, rest)
+        rejection_pairs_record(chosen, rest, user=user)
         statement.status = m.StatementStatus.CONFIRMED
         _save(statement, user, f"Split {len(chosen)} quotes into {part.slug}")
     return part

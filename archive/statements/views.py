@@ -1,4 +1,5 @@
-"""Public statement pages: the list (with JSON and CSV) and one statement's versions side by side.
+"""Public statement pages: the list (with JSON and CSV), one statement's versions side by side,
+and a photo's captions across outlets side by side (its journey).
 
 Readers see only statements that report a published quote, and only published quotes of them.
 """
@@ -11,9 +12,10 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.generic import TemplateView
 
-from archive.models import ArticleStatus, Outlet, Speaker, Statement
+from archive.models import ArticleStatus, Outlet, PhotoCaption, Speaker, Statement
 from archive.public import exports
 from archive.statements.filters import StatementFilter
+from archive.statements.journeys import caption_journey
 from archive.statements.selectors import statement_for_page, statement_public_list
 
 EXPORT_FORMATS = ("json", "csv")
@@ -127,4 +129,20 @@ class StatementDetailView(TemplateView):
             context["page"] = statement_for_page(pk=self.kwargs["pk"])
         except Statement.DoesNotExist:
             raise Http404("No public statement has this number.") from None
+        return context
+
+
+class PhotoJourneyView(TemplateView):
+    """The captions one agency photo was printed with in every outlet, side by side."""
+
+    template_name = "archive/photocaption_journey.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            context["journey"] = caption_journey(
+                slug=self.kwargs["slug"], position=self.kwargs["position"]
+            )
+        except PhotoCaption.DoesNotExist:
+            raise Http404("No other outlet printed this photo, or it is not published.") from None
         return context

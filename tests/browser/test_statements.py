@@ -52,3 +52,71 @@ def test_an_editor_works_the_queue_and_a_reader_compares_the_versions(
     audit_page.goto(f"{base}/statements/")
     violations = axe(audit_page)
     assert not violations, describe_violations(violations)
+
+
+LABEL_SIZES = """() => Array.from(document.querySelectorAll('.relay svg')).flatMap(svg => {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return Array.from(svg.querySelectorAll('text')).map(
+        text => parseFloat(getComputedStyle(text).fontSize) * scale);
+})"""
+
+
+@pytest.mark.parametrize("tab", ["page", "audit_mobile_page"])
+def test_the_relay_diagrams_labels_are_legible_on_desktop_and_phone(tab, request, live_server):
+    tab = request.getfixturevalue(tab)
+    call_command("load_archive", "--no-progress", stdout=io.StringIO())
+    call_command("suggest_statements", stdout=io.StringIO())
+    statement = m.Statement.objects.get()
+    tab.goto(f"{live_server.url}/statements/{statement.pk}/")
+    sizes = tab.evaluate(LABEL_SIZES)
+    # Five versions; the Fox News relays have four boxes, the others three.
+    assert len(sizes) == 17
+    assert min(sizes) >= 12, sizes
+    screenshot(tab, f"statements-03-relay-{tab.viewport_size['width']}")
+
+
+def test_a_photos_journey_and_a_places_spellings_pass_the_accessibility_checks(
+    page, audit_page, audit_mobile_page, axe, live_server
+):
+    import datetime
+
+    from tests.factories import ArticleFactory, OutletFactory, PhotoCaptionFactory, PlaceFactory
+
+    call_command("load_archive", "--no-progress", stdout=io.StringIO())
+    izyum = m.Place.objects.get(slug="izyum")
+    agency = OutletFactory(name="Photo Agency", slug="photo-agency", kind="photo_agency")
+    texts = (
+        "Soldiers walk past a burnt tank near Izium, Kharkiv region, on September 11.",
+        "Ukrainian soldiers walk past a burnt Russian tank near Izyum on September 11, 2022.",
+    )
+    articles = []
+    for number, text in enumerate(texts):
+        article = ArticleFactory(
+            outlet=OutletFactory(name=f"Outlet {number}", slug=f"outlet-{number}"),
+            published_on=datetime.date(2022, 9, 11),
+            paragraphs=[text],
+            places=[izyum, PlaceFactory()],
+        )
+        PhotoCaptionFactory(article=article, text=text, agency=agency, photographer="Ann Lee")
+        articles.append(article)
+    base = live_server.url
+
+    page.goto(f"{base}{articles[0].get_absolute_url()}")
+    page.get_by_role("link", name="Compare the captions word by word").click()
+    page.wait_for_url(f"{base}/photos/{articles[0].slug}/1/")
+    assert page.locator(".statement-version").count() == 2
+    screenshot(page, "statements-04-photo-journey")
+
+    for tab in (audit_page, audit_mobile_page):
+        for url in (f"/photos/{articles[0].slug}/1/", "/places/izyum/"):
+            tab.goto(f"{base}{url}")
+            violations = axe(tab)
+            assert not violations, describe_violations(violations)
+    rows = audit_page.locator(".spellings-table tbody tr").all_inner_texts()
+    assert [" ".join(row.split()) for row in rows] == [
+        "Fox News Izyum 3",
+        "NDTV Izyum 1",
+        "Outlet 0 Izium 1",
+        "Outlet 1 Izyum 1",
+        "Scroll.in Izyum 2",
+    ]

@@ -101,6 +101,10 @@ def build_world() -> World:
         _second_version(statement, "summary")
         quote.statement = statement
         quote.save()
+        # A pair of quotes an editor said are not one statement.
+        other = QuoteFactory(article=article, speaker=speaker, position=quote.position + 500)
+        first, second = sorted([quote, other], key=lambda q: q.natural_key())
+        rejection = m.StatementRejection.objects.create(first=first, second=second)
         tag = m.Tag.objects.create(name=f"Only {side}")
         article.tags.add(tag)
         spare = m.Tag.objects.create(name=f"Spare {side}")
@@ -116,6 +120,7 @@ def build_world() -> World:
             m.TagOperation: operation,
             m.TagRedirect: m.TagRedirect.objects.get(old_slug=f"spare-{side}"),
             m.Statement: statement,
+            m.StatementRejection: rejection,
         }
     public = sides["published"]
     return World(
@@ -180,6 +185,9 @@ def expected_change(role: str, model: type, kind: str, side: str) -> bool:
         return role != "contributor" and side == "published"
     if kind == "action:merge_tags":
         return role != "contributor"
+    if model is m.StatementRejection:
+        # Read-only: no one adds or edits a pair; un-rejecting one (deleting it) is for editors.
+        return kind in {"delete", "action:unreject"} and role in ("editor", "superuser")
     if model is m.Statement:
         # Merging needs two statements and splitting some but not all of one's quotes: with
         # one statement of one quote selected both are refused (tests/statements/test_admin.py).

@@ -1,0 +1,206 @@
+"""Which spellings of a place's or a speaker's name each outlet printed (Izyum, Izium), counted.
+
+The spellings are the subject's name and its aliases; they are looked for in the headline and
+paragraphs of the published articles about the place (linked to it) or quoting the speaker, as
+whole words, ignoring case and the shape of apostrophes. A longer name of another place or
+speaker that holds one of the subject's spellings ("Kharkiv region" for the city of Kharkiv)
+is matched too, and not counted, so a region's name is not taken for its city's.
+
+One query reads the subject's aliases, every other name and alias of its kind (the masks) and
+the articles' texts; only the latest `MAX_ARTICLES` articles are read, so a place named in tens
+of thousands of articles costs a bounded time.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, F, JSONField, QuerySet, Value, When
+
+from archive.models import Article, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+# Rows are fetched from the database this many at a time.
+CHUNK = 2000
+# At most this many articles (the latest) are read for one subject.
+MAX_ARTICLES = 2000
+
+
+@dataclass(frozen=True)
+class SpellingCount:
+    """One spelling and how many times an outlet printed it."""
+
+    spelling: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OutletSpellings:
+    """The spellings one outlet printed of a name, most used first."""
+
+    outlet: str
+    outlet_slug: str
+    spellings: list[SpellingCount]
+
+    def as_json(self) -> dict:
+        return {
+            "outlet": self.outlet_slug,
+            "outlet_name": self.outlet,
+            "spellings": [{"spelling": s.spelling, "count": s.count} for s in self.spellings],
+        }
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+
+
+def _words_key(text: str) -> str:
+    return " ".join(_fold(text).split())
+
+
+def spelling_pattern(spellings: Iterable[str]) -> re.Pattern[str]:
+    """Return a pattern matching any of the spellings as whole words, longest first.
+
+    Longest first, so that at any one place in a text the longest spelling wins
+    ("Volodymyr Zelenskyy" rather than "Zelenskyy" inside it).
+    """
+    keys = sorted({_words_key(s) for s in spellings if s.strip()}, key=lambda k: (-len(k), k))
+    body = "|".join(r"\s+".join(re.escape(word) for word in key.split()) for key in keys)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+
+
+@dataclass(frozen=True)
+class SubjectSpellings:
+    """A subject's spellings (its name first, then its aliases) and each outlet's use of them."""
+
+    spellings: list[str]
+    by_outlet: list[OutletSpellings]
+    articles_read: int
+    capped: bool
+
+    @property
+    def aliases(self) -> list[str]:
+        return self.spellings[1:]
+
+
+COLUMNS = ("sp_kind", "sp_a", "sp_b", "sp_c", "sp_d")
+ARTICLE, OWN, MASK = "a", "s", "m"
+
+
+def spellings_count(rows: Iterable[tuple], *, name: str) -> SubjectSpellings:
+    """Count each spelling of a subject per outlet, from rows of (kind, a, b, c, d) in any order.
+
+    Kind "s" is one of the subject's aliases (in `a`); kind "m" another subject's name or alias,
+    a mask: where it holds one of the subject's spellings its words are not counted; kind "a"
+    an article: (outlet name, outlet slug, headline, paragraphs). A spelling is counted under
+    its first form: the name, then the aliases in name order.
+    """
+    aliases: list[str] = []
+    masks: list[str] = []
+    articles: list[tuple[tuple[str, str], list[str]]] = []
+    for kind, first, second, headline, paragraphs in rows:
+        if kind == OWN:
+            aliases.append(first)
+        elif kind == MASK:
+            masks.append(first)
+        else:
+            texts = [headline, *(paragraphs if isinstance(paragraphs, list) else [])]
+            articles.append(((first, second), [t for t in texts if isinstance(t, str)]))
+    aliases.sort()
+    spellings = [name, *aliases]
+    shown: dict[str, str] = {}
+    for spelling in spellings:
+        if spelling.strip():
+            shown.setdefault(_words_key(spelling), spelling)
+    ours = spelling_pattern(shown)
+    # A mask starts where the spelling it holds starts, or before: matched together, longest
+    # first and leftmost first, a mask takes the words before the spelling inside it can.
+    longer = [m for m in masks if _words_key(m) not in shown and ours.search(_words_key(m))]
+    pattern = spelling_pattern([*shown, *longer])
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for outlet, texts in articles:
+        found = Counter(
+            key
+            for text in texts
+            for match in pattern.finditer(_fold(text))
+            if (key := " ".join(match.group().split())) in shown
+        )
+        if found:
+            counts.setdefault(outlet, Counter()).update(found)
+    by_outlet = [
+        OutletSpellings(
+            outlet=outlet,
+            outlet_slug=slug,
+            spellings=[
+                SpellingCount(shown[key], n)
+                for key, n in sorted(tally.items(), key=lambda item: (-item[1], shown[item[0]]))
+            ],
+        )
+        for (outlet, slug), tally in sorted(counts.items(), key=lambda item: item[0][0].casefold())
+    ]
+    return SubjectSpellings(
+        spellings=spellings,
+        by_outlet=by_outlet,
+        articles_read=len(articles),
+        capped=len(articles) >= MAX_ARTICLES,
+    )
+
+
+def _rows(articles: QuerySet[Article], model, alias_model, owner_pk: int):
+    """Read the subject's aliases, the masks and the latest articles' texts, in one query.
+
+    The aliases may come in any order; so may the parts of a UNION, which is why the rows
+    carry their kind.
+    """
+    nothing = Value("", output_field=CharField())
+    no_body = Value(None, output_field=JSONField())
+    latest = articles.order_by("-published_on", "-pk").values("pk")[:MAX_ARTICLES]
+    texts = (
+        Article.objects.filter(pk__in=latest)
+        .order_by()
+        .annotate(
+            sp_kind=Value(ARTICLE, output_field=CharField()),
+            sp_a=F("outlet__name"),
+            sp_b=F("outlet__slug"),
+            sp_c=F("headline"),
+            sp_d=F("paragraphs"),
+        )
+        .values_list(*COLUMNS)
+    )
+    others = model.objects.exclude(pk=owner_pk)
+    kind = Case(
+        When(owner_id=owner_pk, then=Value(OWN)), default=Value(MASK), output_field=CharField()
+    )
+    parts = [
+        queryset.order_by()
+        .annotate(sp_kind=sp_kind, sp_a=F("name"), sp_b=nothing, sp_c=nothing, sp_d=no_body)
+        .values_list(*COLUMNS)
+        for queryset, sp_kind in (
+            (others, Value(MASK, output_field=CharField())),
+            (alias_model.objects.all(), kind),
+        )
+    ]
+    return texts.union(*parts, all=True).iterator(chunk_size=CHUNK)
+
+
+def place_spellings(*, place: Place) -> SubjectSpellings:
+    """Return which of a place's spellings each outlet printed in the published articles about it.
+
+    Only the articles linked to the place itself are read, not those about places inside it:
+    a country's page would otherwise read most of the archive.
+    """
+    links = Article.places.through.objects.filter(place_id=place.pk).values("article_id")
+    articles = Article.objects.published().filter(pk__in=links)
+    return spellings_count(_rows(articles, Place, PlaceAlias, place.pk), name=place.name)
+
+
+def speaker_spellings(*, speaker: Speaker) -> SubjectSpellings:
+    """Return which of a speaker's spellings each outlet printed in the published articles
+    that quote them."""
+    links = Quote.objects.filter(speaker_id=speaker.pk).values("article_id")
+    articles = Article.objects.published().filter(pk__in=links)
+    return spellings_count(_rows(articles, Speaker, SpeakerAlias, speaker.pk), name=speaker.name)

@@ -1,0 +1,136 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.models import ArticleStatus, PlaceAlias, SpeakerAlias
+from archive.public.spellings import spellings_count
+from tests.conftest import soup
+from tests.factories import (
+    ArticleFactory,
+    OutletFactory,
+    PlaceFactory,
+    QuoteFactory,
+    SpeakerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def izyum():
+    region = PlaceFactory(name="Kharkiv Oblast", slug="kharkiv-oblast", kind="region")
+    PlaceAlias.objects.create(owner=region, name="Izyum district")
+    place = PlaceFactory(name="Izyum", slug="izyum", parent=region)
+    PlaceAlias.objects.create(owner=place, name="Izium")
+    scroll = OutletFactory(name="Scroll.in", slug="scroll-in")
+    ndtv = OutletFactory(name="NDTV", slug="ndtv")
+    ArticleFactory(
+        outlet=scroll,
+        headline="Troops leave Izyum",
+        paragraphs=["Forces left IZYUM and Izium’s outskirts.", "Izyumsky is another word."],
+        places=[place],
+    )
+    ArticleFactory(
+        outlet=ndtv, headline="Izium retaken", paragraphs=["In Izium, calm."], places=[place]
+    )
+    # Not counted: a draft, and an article not about the place.
+    ArticleFactory(
+        outlet=ndtv, paragraphs=["Izium Izium Izium"], places=[place], status=ArticleStatus.DRAFT
+    )
+    ArticleFactory(outlet=ndtv, paragraphs=["Izium again"])
+    # The region's longer name holds the town's: its words are not the town's spelling.
+    ArticleFactory(
+        outlet=ndtv, paragraphs=["Fighting in the Izyum district went on."], places=[place]
+    )
+    return place
+
+
+def test_place_page_counts_each_outlets_spellings_in_published_articles(client, izyum):
+    page = soup(client.get("/places/izyum/"))
+    rows = {
+        row.th.get_text(strip=True): [
+            " ".join(span.get_text(" ", strip=True).split()) for span in row.select(".spelling")
+        ]
+        for row in page.select(".spellings-table tbody tr")
+    }
+    assert rows == {"NDTV": ["Izium 2"], "Scroll.in": ["Izyum 2", "Izium 1"]}
+    assert page.select_one(".spellings-table a")["href"] == "/outlets/ndtv/"
+
+
+def test_place_page_offers_the_spellings_as_json(client, izyum):
+    response = client.get("/places/izyum/?format=json")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["name"] == "Izyum"
+    assert data["spellings"] == ["Izyum", "Izium"]
+    assert data["spellings_by_outlet"] == [
+        {"outlet": "ndtv", "outlet_name": "NDTV", "spellings": [{"spelling": "Izium", "count": 2}]},
+        {
+            "outlet": "scroll-in",
+            "outlet_name": "Scroll.in",
+            "spellings": [{"spelling": "Izyum", "count": 2}, {"spelling": "Izium", "count": 1}],
+        },
+    ]
+    bad = client.get("/places/izyum/?format=xml")
+    assert bad.status_code == 400
+    assert b"Choose: json" in bad.content
+
+
+def test_spellings_follow_an_edit_to_an_articles_text(client, izyum):
+    assert client.get("/places/izyum/?format=json").json()["spellings_by_outlet"][0]["spellings"]
+    article = izyum.articles.get(headline="Izium retaken")
+    article.headline = "Izyum retaken"
+    article.save()
+    ndtv = client.get("/places/izyum/?format=json").json()["spellings_by_outlet"][0]
+    assert ndtv["spellings"] == [
+        {"spelling": "Izium", "count": 1},
+        {"spelling": "Izyum", "count": 1},
+    ]
+
+
+def test_speaker_page_counts_the_longest_spelling_found_at_each_place(client):
+    speaker = SpeakerFactory(name="Volodymyr Zelenskyy", slug="volodymyr-zelenskyy")
+    SpeakerAlias.objects.create(owner=speaker, name="Zelenskyy")
+    SpeakerAlias.objects.create(owner=speaker, name="Zelensky")
+    fox = OutletFactory(name="Fox News", slug="fox-news")
+    article = ArticleFactory(
+        outlet=fox,
+        paragraphs=["Volodymyr Zelenskyy spoke.", "Later Zelenskyy and zelensky said more."],
+    )
+    QuoteFactory(article=article, speaker=speaker, text="spoke")
+    data = client.get("/speakers/volodymyr-zelenskyy/?format=json").json()
+    assert data["spellings_by_outlet"] == [
+        {
+            "outlet": "fox-news",
+            "outlet_name": "Fox News",
+            "spellings": [
+                {"spelling": "Volodymyr Zelenskyy", "count": 1},
+                {"spelling": "Zelensky", "count": 1},
+                {"spelling": "Zelenskyy", "count": 1},
+            ],
+        }
+    ]
+    page = soup(client.get("/speakers/volodymyr-zelenskyy/"))
+    assert page.select_one("#spellings-heading").get_text() == "Spellings by outlet"
+
+
+def test_a_mask_found_before_or_after_the_articles_hides_the_same_words():
+    article = ("a", "NDTV", "ndtv", "Kharkiv region and Kharkiv", ["Kharkiv Region, Kharkov."])
+    mask = ("m", "Kharkiv region", "", "", None)
+    alias = ("s", "Kharkov", "", "", None)
+    for rows in ([mask, alias, article], [article, alias, mask]):
+        counted = spellings_count(rows, name="Kharkiv")
+        assert counted.spellings == ["Kharkiv", "Kharkov"]
+        assert [
+            (r.outlet, [(s.spelling, s.count) for s in r.spellings]) for r in counted.by_outlet
+        ] == [("NDTV", [("Kharkiv", 1), ("Kharkov", 1)])]
+
+
+@pytest.mark.parametrize("url", ["/places/izyum/", "/speakers/speaker/"])
+def test_spelling_pages_stay_within_ten_queries(client, izyum, url):
+    speaker = SpeakerFactory(slug="speaker")
+    for article in izyum.articles.all():
+        QuoteFactory(article=article, speaker=speaker, text="calm")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert len(ctx) <= 10
