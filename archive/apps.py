@@ -19,6 +19,15 @@ def revision_triggers_ensure(sender, using="default", plan=None, **kwargs):
         revision.install(connection)
 
 
+def facet_log_triggers_ensure(sender, using="default", **kwargs):
+    """Restore the facet change log's triggers that a table rebuild dropped (SQLite)."""
+    from archive.facetindex.changelog import STATE, engine_for
+
+    connection = connections[using]
+    if STATE in connection.introspection.table_names():
+        engine_for(connection).install()
+
+
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Editorial archive"
@@ -29,4 +38,5 @@ class ArchiveConfig(AppConfig):
 
         post_migrate.connect(search_index_ensure, sender=self)
         post_migrate.connect(revision_triggers_ensure, sender=self)
+        post_migrate.connect(facet_log_triggers_ensure, sender=self)
         history.connect_signals()

@@ -7,15 +7,13 @@ from django.views.generic import TemplateView
 
 from archive.models import Outlet, Place, Speaker, Tag
 from archive.public import selectors
-from archive.public.caching import cached_read
-from archive.public.views import request_revisions
 
 
 class RankedIndexView(TemplateView):
     """Every place, speaker, tag or outlet with its count, most first, 100 to a page.
 
-    The ranking is one grouped count over the archive, cached until the counts change; a page
-    then loads just its own 100 rows.
+    The ranking is counted by the facet index (no query); a page then loads just its own 100
+    rows.
     """
 
     model: type[Place] | type[Speaker] | type[Outlet] = Place
@@ -25,13 +23,7 @@ class RankedIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         ranking = type(self).ranking
-        ranked = cached_read(
-            "ranking",
-            {"model": self.model._meta.label_lower},
-            ranking,
-            revision=request_revisions(self.request).counts,
-            counts=True,
-        )
+        ranked = ranking()
         paginator = Paginator(ranked, self.per_page)
         page = paginator.get_page(self.request.GET.get("page"))
         rows = self.get_queryset().in_bulk([pk for pk, _n in page])

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from archive.facetindex.runtime import index_current
+from archive.facetindex.subjects import subject_counts as index_subject_counts
+from archive.facetindex.subjects import subject_ranking
 from archive.models import (
+    PLACE_DEPTH,
     Article,
     ArticleTag,
     CaptionTag,
@@ -288,14 +293,19 @@ class Relaxation:
     count: int
 
 
-def list_relaxations(*, filterset, base: QuerySet, facets: list) -> list[Relaxation]:
-    """For an empty result, say which single filter to drop to get results back."""
+def list_relaxations(
+    *, filterset, count_without: Callable[[str], int], facets: list
+) -> list[Relaxation]:
+    """For an empty result, say which single filter to drop to get results back.
+
+    count_without(name) says how many results the list has without the filter called name.
+    """
     data = filterset.form.cleaned_data
     options = []
     for name, value in data.items():
         if name == "sort" or value in (None, "", []):
             continue
-        count = filterset.apply(base, skip=name).count()
+        count = count_without(name)
         options.append(Relaxation(_filter_label(name, value, facets), (name, None), count))
     return sorted(options, key=lambda option: -option.count)
 
@@ -312,31 +322,15 @@ def _filter_label(name: str, value, facets: list) -> str:
 def place_ranking() -> list[tuple[int, int]]:
     """Return (place id, published articles that mention it) for every public place, most first.
 
-    One pass over the place links of published articles, by index; public places no published
-    article names (mentioned by a quote or caption, or holding places that are) follow with 0.
-    Ties go by name.
+    Public places no published article names (mentioned by a quote or caption, or holding
+    places that are) follow with 0. Ties go by name. Counted by the facet index.
     """
-    counted = dict(
-        Article.places.through.objects.filter(
-            article_id__in=Article.objects.published().values("pk")
-        )
-        .values_list("place_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    names = Place.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "place", PLACE_DEPTH)
 
 
 def speaker_ranking() -> list[tuple[int, int]]:
     """Return (speaker id, published quotes) for every speaker quoted, most first, ties by name."""
-    counted = dict(
-        Quote.objects.published().values_list("speaker_id").annotate(n=Count("pk")).order_by()
-    )
-    names = Speaker.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "speaker", PLACE_DEPTH)
 
 
 def tag_ranking() -> list[tuple[int, int]]:
@@ -344,15 +338,7 @@ def tag_ranking() -> list[tuple[int, int]]:
 
     Tags only on quotes or captions of published articles follow with 0; ties go by name.
     """
-    counted = dict(
-        ArticleTag.objects.filter(content_object_id__in=Article.objects.published().values("pk"))
-        .values_list("tag_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    names = Tag.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1].lower()))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "tag", PLACE_DEPTH)
 
 
 def outlet_ranking() -> list[tuple[int, int]]:
@@ -360,9 +346,15 @@ def outlet_ranking() -> list[tuple[int, int]]:
 
     Outlets that are only cited or credited for photos follow with 0; ties go by name.
     """
-    counted = dict(
-        Article.objects.published().values_list("outlet_id").annotate(n=Count("pk")).order_by()
-    )
-    names = Outlet.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1].lower()))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "outlet", PLACE_DEPTH)
+
+
+def subject_page_counts(*, subject: Place | Speaker | Tag | Outlet) -> dict[str, int]:
+    """Count a subject page's published articles, quotes and captions (no query)."""
+    index = index_current()
+    name = str(subject._meta.model_name)
+    if isinstance(subject, Place):
+        ids = index.labels.place_ids_inside([subject.slug], PLACE_DEPTH)
+    else:
+        ids = [subject.pk]
+    return index_subject_counts(index, name, ids)
