@@ -4,7 +4,8 @@ Random edits (tags added and removed, places moved and re-parented, articles pub
 unpublished, moved to another day or outlet, deleted; quotes and captions changed; tags merged
 and renamed), each followed by a comparison of every facet count, per-day count, subject page
 count and ranked index the index gives with the database's own count. Drafts never count.
-ARCHIVE_FACET_EDITS sets the number of edits (default 28, two rounds of every kind; the long run uses thousands).
+ARCHIVE_FACET_EDITS sets the number of edits (default 28: two rounds of every kind; a long run
+uses thousands).
 """
 
 from __future__ import annotations
