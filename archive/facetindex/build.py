@@ -8,6 +8,7 @@ queries restricted to those ids, then swaps their slots (see `store`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import chain
 
@@ -15,11 +16,10 @@ import numpy as np
 from django.db import connection
 
 from archive.facetindex.changelog import Changes, Engine
-from archive.facetindex.store import KINDS, PAIRS, SUBJECTS, Docs, FacetIndex, Labels
+from archive.facetindex.store import PAIRS, SUBJECTS, Docs, FacetIndex, Labels
 from archive.models import ArticleStatus
 
 CHUNK = 500
-PUBLISHED = f"a.status = '{ArticleStatus.PUBLISHED.value}'"
 
 SUBJECT_SQL = {
     "place": "SELECT id, slug, name, parent_id FROM archive_place",
@@ -30,42 +30,44 @@ SUBJECT_SQL = {
 
 
 def _queries(engine: Engine) -> dict[str, str]:
-    """The queries, each with `{where}` for an optional restriction to some article ids."""
-    day = engine.day_sql("a.published_on")
-    article = f"JOIN archive_article a ON a.id = x.{{col}} WHERE {PUBLISHED} {{where}}"
+    """The queries: plain scans of one table each (the published filter is applied in numpy),
+    each with `{where}` for an optional restriction to some article ids."""
+    day = engine.day_sql("published_on")
     return {
-        "article": f"SELECT a.id, {day}, a.outlet_id FROM archive_article a "
-        f"WHERE {PUBLISHED} {{where}} ORDER BY a.id",
-        "article.place": "SELECT x.article_id, x.place_id FROM archive_article_places x "
-        + article.replace("{col}", "article_id"),
-        "article.tag": "SELECT x.content_object_id, x.tag_id FROM archive_articletag x "
-        + article.replace("{col}", "content_object_id"),
-        "article.cited": "SELECT x.article_id, x.outlet_id FROM archive_article_cited_outlets x "
-        + article.replace("{col}", "article_id"),
-        "article.speaker": "SELECT DISTINCT x.article_id, x.speaker_id FROM archive_quote x "
-        + article.replace("{col}", "article_id"),
-        "quote": f"SELECT x.id, x.article_id, {day}, a.outlet_id, x.speaker_id, "
-        "COALESCE(x.place_id, 0) FROM archive_quote x "
-        + article.replace("{col}", "article_id")
-        + " ORDER BY x.id",
-        "quote.tag": "SELECT t.content_object_id, t.tag_id FROM archive_quotetag t "
-        "JOIN archive_quote x ON x.id = t.content_object_id "
-        + article.replace("{col}", "article_id"),
-        "caption": f"SELECT x.id, x.article_id, {day}, a.outlet_id, COALESCE(x.agency_id, 0), "
-        "COALESCE(x.distributor_id, 0), COALESCE(x.place_id, 0) FROM archive_photocaption x "
-        + article.replace("{col}", "article_id")
-        + " ORDER BY x.id",
-        "caption.tag": "SELECT t.content_object_id, t.tag_id FROM archive_captiontag t "
-        "JOIN archive_photocaption x ON x.id = t.content_object_id "
-        + article.replace("{col}", "article_id"),
+        "article": f"SELECT id, outlet_id, {day} FROM archive_article "
+        f"WHERE status = '{ArticleStatus.PUBLISHED.value}' {{where:id}}",
+        "article.place": "SELECT article_id, place_id FROM archive_article_places "
+        "{where:article_id}",
+        "article.tag": "SELECT content_object_id, tag_id FROM archive_articletag "
+        "{where:content_object_id}",
+        "article.cited": "SELECT article_id, outlet_id FROM archive_article_cited_outlets "
+        "{where:article_id}",
+        "quote": "SELECT id, article_id, speaker_id, COALESCE(place_id, 0) FROM archive_quote "
+        "{where:article_id}",
+        "quote.tag": "SELECT content_object_id, tag_id FROM archive_quotetag "
+        "{where:content_object_id IN (SELECT id FROM archive_quote WHERE article_id}",
+        "caption": "SELECT id, article_id, COALESCE(agency_id, 0), COALESCE(distributor_id, 0), "
+        "COALESCE(place_id, 0) FROM archive_photocaption {where:article_id}",
+        "caption.tag": "SELECT content_object_id, tag_id FROM archive_captiontag "
+        "{where:content_object_id IN (SELECT id FROM archive_photocaption WHERE article_id}",
     }
 
 
-WIDTH = {"article": 3, "quote": 6, "caption": 7}
+WIDTH = {"article": 3, "quote": 4, "caption": 5}
+WHERE = re.compile(r"\{where:([^}]*)\}")
 
 
-def _rows(cursor, sql: str, where: str, params: list, width: int) -> np.ndarray:
-    cursor.execute(sql.replace("{where}", where), params)
+def _rows(cursor, sql: str, chunk: list[int] | None, width: int) -> np.ndarray:
+    def where(match: re.Match) -> str:
+        if chunk is None:
+            return ""
+        # `{where:column}` restricts to the chunk's articles; an opened subquery is closed.
+        column = match.group(1)
+        joiner = "AND" if " WHERE " in sql[: match.start()] else "WHERE"
+        closing = ")" if "(" in column else ""
+        return f"{joiner} {column} IN ({', '.join(['%s'] * len(chunk))}){closing}"
+
+    cursor.execute(WHERE.sub(where, sql), [] if chunk is None else list(chunk))
     rows = cursor.fetchall()
     flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=len(rows) * width)
     return flat.reshape(len(rows), width)
@@ -80,8 +82,15 @@ def _slots(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.searchsorted(ids, wanted).astype(np.int32)
 
 
-def read_docs(engine: Engine, articles: list[int] | None = None) -> dict[str, Docs]:
-    """Read the published documents (of these articles only, if given) as fresh `Docs`."""
+def _among(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Return which wanted ids are in the sorted ids."""
+    if not len(ids):
+        return np.zeros(len(wanted), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    return ids[at] == wanted
+
+
+def _read_tables(engine: Engine, articles: list[int] | None) -> dict[str, np.ndarray]:
     queries = _queries(engine)
     chunks: Iterable[list[int] | None] = (
         [None]
@@ -91,17 +100,29 @@ def read_docs(engine: Engine, articles: list[int] | None = None) -> dict[str, Do
     parts: dict[str, list[np.ndarray]] = {name: [] for name in queries}
     with connection.cursor() as cursor:
         for chunk in chunks:
-            if chunk is None:
-                where, params = "", []
-            else:
-                where = f"AND a.id IN ({', '.join(['%s'] * len(chunk))})"
-                params = list(chunk)
             for name, sql in queries.items():
-                parts[name].append(_rows(cursor, sql, where, params, WIDTH.get(name, 2)))
+                parts[name].append(_rows(cursor, sql, chunk, WIDTH.get(name, 2)))
     table = {name: np.concatenate(found) for name, found in parts.items()}
-    for kind in KINDS:
-        table[kind] = _sorted(table[kind])
+    # Only published articles count, and only the rows that belong to them.
+    table["article"] = _sorted(table["article"])
+    published = table["article"][:, 0]
+    for name in ("article.place", "article.tag", "article.cited"):
+        table[name] = table[name][_among(published, table[name][:, 0])]
+    for kind in ("quote", "caption"):
+        rows = _sorted(table[kind])
+        table[kind] = rows = rows[_among(published, rows[:, 1])]
+        tags = table[f"{kind}.tag"]
+        table[f"{kind}.tag"] = tags[_among(rows[:, 0], tags[:, 0])]
+    # An article's speakers are its quotes' speakers, each once.
+    keys = np.sort((table["quote"][:, 1] << 32) | table["quote"][:, 2])
+    keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+    table["article.speaker"] = np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1)
+    return table
 
+
+def read_docs(engine: Engine, articles: list[int] | None = None) -> dict[str, Docs]:
+    """Read the published documents (of these articles only, if given) as fresh `Docs`."""
+    table = _read_tables(engine, articles)
     articles_rows = table["article"]
     article_ids = articles_rows[:, 0]
     docs = {
@@ -109,8 +130,8 @@ def read_docs(engine: Engine, articles: list[int] | None = None) -> dict[str, Do
             article_ids,
             np.ones(len(article_ids), dtype=np.bool_),
             {
-                "day": articles_rows[:, 1].astype(np.int32),
-                "outlet": articles_rows[:, 2].astype(np.int32),
+                "day": articles_rows[:, 2].astype(np.int32),
+                "outlet": articles_rows[:, 1].astype(np.int32),
             },
             {
                 name: (
@@ -125,16 +146,18 @@ def read_docs(engine: Engine, articles: list[int] | None = None) -> dict[str, Do
         "quote": ("speaker", "place"),
         "caption": ("agency", "distributor", "place"),
     }
+    article_columns = docs["article"].columns
     for kind, own in named.items():
         rows = table[kind]
         ids = rows[:, 0]
+        aslot = _slots(article_ids, rows[:, 1])
         columns = {
             "article": rows[:, 1].astype(np.int32),
-            "aslot": _slots(article_ids, rows[:, 1]),
-            "day": rows[:, 2].astype(np.int32),
-            "outlet": rows[:, 3].astype(np.int32),
+            "aslot": aslot,
+            "day": article_columns["day"][aslot],
+            "outlet": article_columns["outlet"][aslot],
         }
-        for offset, name in enumerate(own, start=4):
+        for offset, name in enumerate(own, start=2):
             columns[name] = rows[:, offset].astype(np.int32)
         tags = table[f"{kind}.tag"]
         docs[kind] = Docs(
@@ -204,6 +227,3 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
     if result.dead_share() > 0.25:
         result = result.compacted()
     return result
-
-
-__all__ = ["KINDS", "index_apply", "index_build", "read_docs", "read_labels"]
