@@ -132,9 +132,9 @@ class Engine:
             for table, (kind, item, columns) in WATCHED.items():
                 if table in existing:
                     self.install_triggers(cursor, table, kind, item, columns)
-            for name, columns in COVERING.items():
-                if columns.split(" ", 1)[0] in existing:
-                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
+            for name, covered in COVERING.items():
+                if covered.split(" ", 1)[0] in existing:
+                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {covered}")
 
     def uninstall(self) -> None:
         """Drop the triggers, the log and its state."""
