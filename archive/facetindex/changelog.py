@@ -73,6 +73,8 @@ class Changes:
     """What changed since a position: article ids and subject ids by kind, and the new position."""
 
     position: int
+    # The log was pruned past the position asked for: what happened in between is unknown.
+    stale: bool = False
     articles: set[int] = field(default_factory=set)
     subjects: dict[str, set[int]] = field(default_factory=dict)
     entries: int = 0
@@ -123,6 +125,9 @@ class Engine:
         """Create the log, its state row and a trigger per watched table and event."""
         with self.connection.cursor() as cursor:
             self.create_table(cursor)
+            described = self.connection.introspection.get_table_description(cursor, STATE)
+            if "pruned" not in {column.name for column in described}:
+                cursor.execute(f"ALTER TABLE {STATE} ADD COLUMN pruned bigint NOT NULL DEFAULT 0")
             cursor.execute(
                 f"INSERT INTO {STATE} (id, token) SELECT 1, %s "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {STATE} WHERE id = 1)",
@@ -156,8 +161,17 @@ class Engine:
         return row[0] if row else ""
 
     def prune(self, position: int) -> int:
-        """Delete the rows every reader has passed (those before a saved snapshot's position)."""
-        raise NotImplementedError
+        """Delete the rows up to a saved snapshot's position, and remember that position: a
+        reader whose own position is older must start again from the snapshot."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.prune_sql, [position])
+            deleted = cursor.rowcount
+            cursor.execute(
+                f"UPDATE {STATE} SET pruned = %s WHERE id = 1 AND pruned < %s", [position, position]
+            )
+        return deleted
+
+    prune_sql = ""
 
 
 class SQLiteEngine(Engine):
@@ -203,18 +217,19 @@ class SQLiteEngine(Engine):
     def changes_since(self, position: int) -> Changes:
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, kind, item_id FROM {TABLE} WHERE id > %s ORDER BY id", [position]
+                f"SELECT s.pruned, c.id, c.kind, c.item_id FROM {STATE} s "
+                f"LEFT JOIN {TABLE} c ON c.id > %s WHERE s.id = 1 ORDER BY c.id",
+                [position],
             )
             rows = cursor.fetchall()
-        changes = Changes(rows[-1][0] if rows else position)
-        for _id, kind, item in rows:
-            changes.add(kind, item)
+        last = rows[-1][1] if rows and rows[-1][1] is not None else position
+        changes = Changes(last, stale=bool(rows) and position < rows[0][0])
+        for _pruned, _id, kind, item in rows:
+            if kind is not None:
+                changes.add(kind, item)
         return changes
 
-    def prune(self, position: int) -> int:
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE id <= %s", [position])
-            return cursor.rowcount
+    prune_sql = f"DELETE FROM {TABLE} WHERE id <= %s"
 
 
 XID = "pg_current_xact_id()::text::bigint"
@@ -293,21 +308,20 @@ class PostgresEngine(Engine):
         # transaction older than xmin had ended, and its rows are among those read.
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.xmin, c.kind, c.item_id FROM (SELECT {XMIN} AS xmin) s "
-                f"LEFT JOIN {TABLE} c ON c.xid >= %s",
+                f"SELECT s.xmin, st.pruned, c.kind, c.item_id FROM (SELECT {XMIN} AS xmin) s "
+                f"JOIN {STATE} st ON st.id = 1 LEFT JOIN {TABLE} c ON c.xid >= %s",
                 [position],
             )
             rows = cursor.fetchall()
-        changes = Changes(int(rows[0][0]) if rows else position)
-        for _xmin, kind, item in rows:
+        changes = Changes(
+            int(rows[0][0]) if rows else position, stale=bool(rows) and position < rows[0][1]
+        )
+        for _xmin, _pruned, kind, item in rows:
             if kind is not None:
                 changes.add(kind, item)
         return changes
 
-    def prune(self, position: int) -> int:
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE} WHERE xid < %s", [position])
-            return cursor.rowcount
+    prune_sql = f"DELETE FROM {TABLE} WHERE xid < %s"
 
 
 def engine_for(connection: BaseDatabaseWrapper) -> Engine:

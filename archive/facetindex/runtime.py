@@ -58,6 +58,15 @@ def index_rebuild(*, save: bool = True) -> FacetIndex:
     return index
 
 
+def index_prune(index: FacetIndex) -> int:
+    """Delete the change-log rows before a saved index's position; return how many.
+
+    Only safe once that index is the saved snapshot: a worker with an older copy in memory
+    then rebuilds or reloads (its position is before the pruned rows, see `index_current`).
+    """
+    return engine_for(connection).prune(index.position)
+
+
 def _cold_start(engine) -> FacetIndex:
     path = snapshot_path()
     token = engine.token()
@@ -80,7 +89,11 @@ def index_current() -> FacetIndex:
         if index is None:
             index = _cold_start(engine)
         changes = engine.changes_since(index.position)
-        if len(changes.articles) > REBUILD_ARTICLES:
+        if changes.stale:
+            # The log was pruned past this index: start again from the (newer) snapshot.
+            index = _cold_start(engine)
+            changes = engine.changes_since(index.position)
+        if changes.stale or len(changes.articles) > REBUILD_ARTICLES:
             index = index_build(engine)
             _save(index)
         elif changes:

@@ -11,6 +11,7 @@ uses thousands).
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import random
 
@@ -244,3 +245,26 @@ def test_a_draft_never_counts_and_publishing_it_counts_on_the_next_request(clien
     assert page.context["result_count"] == 2
     tags = {v.slug: v.count for f in page.context["facets"] if f.name == "tag" for v in f.values}
     assert tags == {"counter-offensive": 1, "secret": 1}
+
+
+def test_a_worker_behind_a_pruned_log_starts_again_and_misses_nothing():
+    from django.core.management import call_command
+
+    from archive.facetindex import runtime
+
+    izyum = PlaceFactory(slug="izyum")
+    first = ArticleFactory(places=[izyum])
+    behind = index_current()  # a worker that then sees no request for a while
+    second = ArticleFactory(places=[izyum])
+    out = io.StringIO()
+    call_command("rebuild_facet_index", stdout=out)
+    assert "change-log rows deleted" in out.getvalue()
+    runtime._state["index"] = behind
+    third = ArticleFactory(places=[izyum])
+    index = index_current()
+    place = index.labels.by_slug["place"]["izyum"]
+    counts = facets.whole_list_matcher(Article, index).facet("place")
+    assert counts == {place: 3}
+    assert sorted(index.docs["article"].ids[index.docs["article"].alive].tolist()) == sorted(
+        [first.pk, second.pk, third.pk]
+    )
