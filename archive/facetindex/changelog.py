@@ -78,6 +78,9 @@ class Changes:
     articles: set[int] = field(default_factory=set)
     subjects: dict[str, set[int]] = field(default_factory=dict)
     entries: int = 0
+    # The log rows read (PostgreSQL reads some rows again until their transactions are all
+    # older than the position; rows already applied are skipped, see `changes_since`).
+    read: frozenset[int] = frozenset()
 
     def add(self, kind: str, item: int | None) -> None:
         if item is None:
@@ -117,8 +120,9 @@ class Engine:
         """Return a position such that every change after it will be read from the log."""
         raise NotImplementedError
 
-    def changes_since(self, position: int) -> Changes:
-        """Return the changes after position, and the position to read from next time."""
+    def changes_since(self, position: int, applied: frozenset[int] = frozenset()) -> Changes:
+        """Return the changes after position, and the position to read from next time; log
+        rows in `applied` (read and applied last time) are not returned again."""
         raise NotImplementedError
 
     def install(self) -> None:
@@ -214,7 +218,7 @@ class SQLiteEngine(Engine):
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}")
             return int(cursor.fetchone()[0])
 
-    def changes_since(self, position: int) -> Changes:
+    def changes_since(self, position: int, applied: frozenset[int] = frozenset()) -> Changes:
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT s.pruned, c.id, c.kind, c.item_id FROM {STATE} s "
@@ -303,12 +307,12 @@ class PostgresEngine(Engine):
             cursor.execute(f"SELECT {XMIN}")
             return int(cursor.fetchone()[0])
 
-    def changes_since(self, position: int) -> Changes:
+    def changes_since(self, position: int, applied: frozenset[int] = frozenset()) -> Changes:
         # The snapshot's xmin and the rows come from one statement, so from one snapshot: every
         # transaction older than xmin had ended, and its rows are among those read.
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.xmin, st.pruned, c.kind, c.item_id FROM (SELECT {XMIN} AS xmin) s "
+                f"SELECT s.xmin, st.pruned, c.kind, c.item_id, c.id FROM (SELECT {XMIN} AS xmin) s "
                 f"JOIN {STATE} st ON st.id = 1 LEFT JOIN {TABLE} c ON c.xid >= %s",
                 [position],
             )
@@ -316,9 +320,10 @@ class PostgresEngine(Engine):
         changes = Changes(
             int(rows[0][0]) if rows else position, stale=bool(rows) and position < rows[0][1]
         )
-        for _xmin, _pruned, kind, item in rows:
-            if kind is not None:
+        for _xmin, _pruned, kind, item, row in rows:
+            if kind is not None and row not in applied:
                 changes.add(kind, item)
+        changes.read = frozenset(row for *_rest, row in rows if row is not None)
         return changes
 
     prune_sql = f"DELETE FROM {TABLE} WHERE xid < %s"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 
 from django.db import connection
 
@@ -88,20 +89,20 @@ def index_current() -> FacetIndex:
         index = _state["index"]
         if index is None:
             index = _cold_start(engine)
-        changes = engine.changes_since(index.position)
+        changes = engine.changes_since(index.position, index.applied)
         if changes.stale:
             # The log was pruned past this index: start again from the (newer) snapshot.
             index = _cold_start(engine)
-            changes = engine.changes_since(index.position)
+            changes = engine.changes_since(index.position, index.applied)
         if changes.stale or len(changes.articles) > REBUILD_ARTICLES:
             index = index_build(engine)
             _save(index)
         elif changes:
-            index = index_apply(index, engine, changes)
+            index = replace(index_apply(index, engine, changes), applied=changes.read)
             _state["unsaved"] += len(changes.articles) + 1
             if _state["unsaved"] >= RESAVE_ARTICLES:
                 _save(index)
-        elif changes.position != index.position:
-            index = index.with_docs(index.docs, position=changes.position)
+        else:
+            index = replace(index, position=changes.position, applied=changes.read)
         _state["index"] = index
         return index

@@ -178,6 +178,8 @@ class FacetIndex:
     labels: Labels
     position: int
     token: str = ""
+    # The log rows at or after the position already applied (PostgreSQL, see changelog).
+    applied: frozenset[int] = frozenset()
 
     def with_docs(self, docs: dict[str, Docs], **changes) -> FacetIndex:
         return replace(self, docs=docs, **changes)
