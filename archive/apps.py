@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.models.signals import post_migrate
 
@@ -35,8 +36,11 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from archive.editorial import history
+        from archive.facetindex import runtime as facetindex_runtime
 
         post_migrate.connect(search_index_ensure, sender=self)
         post_migrate.connect(revision_triggers_ensure, sender=self)
         post_migrate.connect(facet_log_triggers_ensure, sender=self)
+        request_started.connect(facetindex_runtime.request_begun)
+        request_finished.connect(facetindex_runtime.request_ended)
         history.connect_signals()

@@ -170,3 +170,13 @@ class Matcher:
     def facet(self, name: str) -> dict[int, int]:
         """Return a facet's counts under every filter but its own."""
         return facet_counts(self.index, self.kind, name, self.mask(skip=name))
+
+    def facet_top(self, name: str, size: int) -> dict[int, int]:
+        """Return the facet's counts of its `size` largest values and of every value tied with
+        the smallest of those (so that ordering ties by name picks the same values)."""
+        counts = self.facet(name)
+        if len(counts) <= size or size <= 0:
+            return counts
+        values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+        least = np.partition(values, len(values) - size)[len(values) - size]
+        return {pk: n for pk, n in counts.items() if n >= least}

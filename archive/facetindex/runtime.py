@@ -30,12 +30,28 @@ RESAVE_ARTICLES = 2_000
 
 _lock = threading.Lock()
 _state: dict = {"index": None, "unsaved": 0}
+# Within one request the log is read once: the first call brings the index up to date and
+# later calls of the same request get the same index (see request_begun / request_ended).
+_request = threading.local()
+
+
+def request_begun(**kwargs) -> None:
+    """Mark the start of a request: the next `index_current()` reads the log."""
+    _request.index = None
+    _request.active = True
+
+
+def request_ended(**kwargs) -> None:
+    """Mark the end of a request: outside one, every call reads the log."""
+    _request.index = None
+    _request.active = False
 
 
 def index_reset() -> None:
     """Forget this process's index (tests, whose transactions roll back, start afresh)."""
     with _lock:
         _state.update(index=None, unsaved=0)
+    _request.index = None
 
 
 def _save(index: FacetIndex) -> None:
@@ -83,7 +99,9 @@ def _cold_start(engine) -> FacetIndex:
 
 
 def index_current() -> FacetIndex:
-    """Return this process's index with every committed change applied."""
+    """Return this process's index with every committed change applied (read once a request)."""
+    if getattr(_request, "active", False) and _request.index is not None:
+        return _request.index
     engine = engine_for(connection)
     with _lock:
         index = _state["index"]
@@ -105,4 +123,6 @@ def index_current() -> FacetIndex:
         else:
             index = replace(index, position=changes.position, applied=changes.read)
         _state["index"] = index
+        if getattr(_request, "active", False):
+            _request.index = index
         return index

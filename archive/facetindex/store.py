@@ -180,9 +180,11 @@ class FacetIndex:
     token: str = ""
     # The log rows at or after the position already applied (PostgreSQL, see changelog).
     applied: frozenset[int] = frozenset()
+    # What is worked out once per index (it never changes: a change makes a new index).
+    memo: dict = field(default_factory=dict, compare=False)
 
     def with_docs(self, docs: dict[str, Docs], **changes) -> FacetIndex:
-        return replace(self, docs=docs, **changes)
+        return replace(self, docs=docs, memo={}, **changes)
 
     def dead_share(self) -> float:
         total = sum(d.size for d in self.docs.values())

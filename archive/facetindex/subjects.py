@@ -86,9 +86,16 @@ USES = {
 }
 
 
-def subject_public(index: FacetIndex, subject: str, depth: int) -> set[int]:
+def subject_public(index: FacetIndex, subject: str, depth: int) -> frozenset[int]:
     """Return the ids of the subjects readers may see: used by published material (and, for
-    places, every place up to `depth` levels above a used one)."""
+    places, every place up to `depth` levels above a used one). Worked out once per index."""
+    key = ("public", subject, depth)
+    if key not in index.memo:
+        index.memo[key] = _public(index, subject, depth)
+    return index.memo[key]
+
+
+def _public(index: FacetIndex, subject: str, depth: int) -> frozenset[int]:
     used: set[int] = set()
     for kind, source in USES[subject]:
         used.update(_live_values(index.docs[kind], source).tolist())
@@ -97,11 +104,18 @@ def subject_public(index: FacetIndex, subject: str, depth: int) -> set[int]:
         for _level in range(depth):
             frontier = {parent[pk] for pk in frontier if pk in parent}
             used |= frontier
-    return used
+    return frozenset(used)
 
 
 def subject_ranking(index: FacetIndex, subject: str, depth: int) -> list[tuple[int, int]]:
-    """Return (id, count) for every public subject, most first, ties by name."""
+    """Return (id, count) for every public subject, most first, ties by name (once per index)."""
+    key = ("ranking", subject, depth)
+    if key not in index.memo:
+        index.memo[key] = _ranking(index, subject, depth)
+    return index.memo[key]
+
+
+def _ranking(index: FacetIndex, subject: str, depth: int) -> list[tuple[int, int]]:
     kind, (how, name) = COUNTED[subject]
     docs = index.docs[kind]
     if how == "column":

@@ -115,13 +115,13 @@ def list_facets(
     for name in filterset.facet_names:
         subject = SUBJECT_OF[name]
         slugs, names = index.labels.slug[subject], index.labels.name[subject]
-        counted = matcher.facet(name)
+        selected = set(chosen.get(name, []))
+        counted = matcher.facet_top(name, size + len(selected))
         # Largest first, then by name, as the database would sort them.
         rows = sorted(
             ((slugs[pk], names[pk], n) for pk, n in counted.items() if pk in slugs),
             key=lambda row: (-row[2], row[1], row[0]),
         )
-        selected = set(chosen.get(name, []))
         values: list[FacetValue] = []
         seen: set[str] = set()
         for slug, label, n in rows[: size + len(selected)]:

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from archive.facetindex.runtime import index_current
 from archive.facetindex.subjects import subject_counts as index_subject_counts
-from archive.facetindex.subjects import subject_ranking
+from archive.facetindex.subjects import subject_public, subject_ranking
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -136,7 +136,12 @@ def place_nearby(*, place: Place) -> list[Place]:
     Each carries `shown`, whether readers may see it: the page lists and maps only those.
     """
     beside = Q(parent_id=place.parent_id, parent__isnull=False)
-    return list(Place.objects.filter(Q(pk=place.pk) | Q(parent=place) | beside).with_shown())
+    nearby = list(Place.objects.filter(Q(pk=place.pk) | Q(parent=place) | beside))
+    # Which places are public is the facet index's to say (the same rule as `public()`).
+    shown = subject_public(index_current(), "place", PLACE_DEPTH)
+    for each in nearby:
+        each.shown = each.pk in shown
+    return nearby
 
 
 # From this many rows on, a subject page's latest rows are found by walking the date index and
