@@ -193,7 +193,8 @@ def index_build(engine: Engine) -> FacetIndex:
     position = engine.position()
     labels = Labels()
     read_labels(labels)
-    return FacetIndex(read_docs(engine), labels, position, engine.token())
+    docs = {kind: docs.sorted() for kind, docs in read_docs(engine).items()}
+    return FacetIndex(docs, labels, position, engine.token())
 
 
 def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetIndex:

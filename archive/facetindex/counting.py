@@ -96,13 +96,14 @@ def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> 
     if how == "column":
         return _bincount(docs.columns[name][mask])
     if how == "pairs":
-        slots, values = docs.pairs[name]
-        return _bincount(values[mask[slots]])
+        _slots, values = docs.pairs[name]
+        return _bincount(values[docs.pair_positions(name, mask)])
     # Each matching quote counts once for each place of its article.
     articles = index.docs["article"]
     per_article = np.bincount(docs.columns["aslot"][mask], minlength=articles.size)
     slots, values = articles.pairs[name]
-    return _bincount(values, weights=per_article[slots])
+    positions = articles.pair_positions(name, per_article > 0)
+    return _bincount(values[positions], weights=per_article[slots[positions]])
 
 
 @dataclass
@@ -159,6 +160,14 @@ class Matcher:
 
     def days(self) -> list[tuple[int, int]]:
         """Return (day ordinal, matching documents that day), oldest first."""
+        if set(self.parts) == {"alive"}:  # the whole list's, worked out once per index
+            key = ("days", self.kind)
+            if key not in self.index.memo:
+                self.index.memo[key] = self._days()
+            return self.index.memo[key]
+        return self._days()
+
+    def _days(self) -> list[tuple[int, int]]:
         days = self.index.docs[self.kind].columns["day"][self.mask()]
         if not len(days):
             return []
@@ -168,7 +177,15 @@ class Matcher:
         return list(zip((found + first).tolist(), counts[found].tolist(), strict=True))
 
     def facet(self, name: str) -> dict[int, int]:
-        """Return a facet's counts under every filter but its own."""
+        """Return a facet's counts under every filter but its own.
+
+        When no other filter is active the counts are the whole list's, worked out once per
+        index (the home page, unfiltered and paged lists share them)."""
+        if set(self.parts) <= {"alive", name}:
+            key = ("whole", self.kind, name)
+            if key not in self.index.memo:
+                self.index.memo[key] = facet_counts(self.index, self.kind, name, self.mask(name))
+            return self.index.memo[key]
         return facet_counts(self.index, self.kind, name, self.mask(skip=name))
 
     def facet_top(self, name: str, size: int) -> dict[int, int]:

@@ -21,7 +21,7 @@ from django.db import connection
 
 from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
 
-FORMAT = 1
+FORMAT = 2
 
 
 def snapshot_path() -> Path | None:
@@ -46,6 +46,7 @@ def snapshot_save(index: FacetIndex, path: Path) -> None:
         for name, (slots, values) in docs.pairs.items():
             arrays[f"{kind}.pair.{name}.slots"] = slots
             arrays[f"{kind}.pair.{name}.values"] = values
+            arrays[f"{kind}.pair.{name}.head"] = docs.heads[name]
     labels = index.labels
     meta = {
         "format": FORMAT,
@@ -88,6 +89,7 @@ def snapshot_load(path: Path, token: str) -> FacetIndex | None:
                         )
                         for name in empty.pairs
                     },
+                    {name: data[f"{kind}.pair.{name}.head"] for name in empty.pairs},
                 )
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None

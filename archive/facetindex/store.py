@@ -47,6 +47,9 @@ class Docs:
     alive: np.ndarray
     columns: dict[str, np.ndarray]
     pairs: dict[str, tuple[np.ndarray, np.ndarray]]
+    # For each pair name, where each slot's pairs start in the head of the pair arrays, which is
+    # sorted by slot (len = slots in the head + 1); pairs appended later form an unsorted tail.
+    heads: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def empty(cls, kind: str) -> Docs:
@@ -55,7 +58,37 @@ class Docs:
             _empty(np.bool_),
             {name: _empty() for name in COLUMNS[kind]},
             {name: (_empty(), _empty()) for name in PAIRS[kind]},
+            {name: np.zeros(1, dtype=np.int64) for name in PAIRS[kind]},
         )
+
+    def sorted(self) -> Docs:
+        """Return the same documents with every pair sorted by slot, all of it head."""
+        pairs, heads = {}, {}
+        for name, (slots, values) in self.pairs.items():
+            order = np.argsort(slots, kind="stable")
+            pairs[name] = (slots[order], values[order])
+            heads[name] = np.searchsorted(pairs[name][0], np.arange(self.size + 1)).astype(np.int64)
+        return replace(self, pairs=pairs, heads=heads)
+
+    def pair_positions(self, name: str, mask: np.ndarray) -> np.ndarray:
+        """Return the positions, in the pair arrays, of the pairs of the slots in mask.
+
+        Few slots: their runs in the sorted head, plus the tail's matches. Many: one pass."""
+        slots, _values = self.pairs[name]
+        offsets = self.heads.get(name)
+        if offsets is None or len(offsets) < 2:
+            return np.flatnonzero(mask[slots])
+        head_slots = len(offsets) - 1
+        chosen = np.flatnonzero(mask[:head_slots])
+        if len(chosen) * 8 > head_slots:
+            return np.flatnonzero(mask[slots])
+        starts = offsets[chosen]
+        lengths = offsets[chosen + 1] - starts
+        runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        head = runs + np.arange(int(lengths.sum()), dtype=np.int64)
+        end = int(offsets[-1])
+        tail = np.flatnonzero(mask[slots[end:]]) + end
+        return np.concatenate([head, tail]) if len(tail) else head
 
     @property
     def size(self) -> int:
@@ -92,6 +125,7 @@ class Docs:
                 )
                 for name, (slots, values) in self.pairs.items()
             },
+            self.heads,
         )
 
     def compacted(self) -> tuple[Docs, np.ndarray]:
@@ -109,7 +143,7 @@ class Docs:
             {name: column[keep] for name, column in self.columns.items()},
             pairs,
         )
-        return docs, moved
+        return docs.sorted(), moved
 
 
 @dataclass
