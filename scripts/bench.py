@@ -33,7 +33,7 @@ PG_BASE = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 def database_url(kind: str, articles: int) -> str:
     if kind == "sqlite":
         return f"sqlite:///{ROOT / 'data' / f'bench-{articles}.sqlite3'}"
-    return f"{PG_BASE}/archive_bench_{articles}"
+    return f"{PG_BASE}/{os.environ.get('BENCH_PG_NAME', f'archive_bench_{articles}')}"
 
 
 def bench_env(url: str) -> dict[str, str]:
