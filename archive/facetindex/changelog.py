@@ -142,8 +142,13 @@ class Engine:
                 if table in existing:
                     self.install_triggers(cursor, table, kind, item, columns)
             for name, covered in COVERING.items():
-                if covered.split(" ", 1)[0] in existing:
-                    cursor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {covered}")
+                table = covered.split(" ", 1)[0]
+                # Only when missing: PostgreSQL refuses even CREATE INDEX IF NOT EXISTS on a
+                # table with pending trigger events (a migrate inside a transaction).
+                if table in existing and name not in self.connection.introspection.get_constraints(
+                    cursor, table
+                ):
+                    cursor.execute(f"CREATE INDEX {name} ON {covered}")
 
     def uninstall(self) -> None:
         """Drop the triggers, the log and its state."""
