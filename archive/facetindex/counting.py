@@ -155,6 +155,18 @@ class Matcher:
             self._masks[skip] = mask
         return self._masks[skip]
 
+    def ordered_ids(self, *, newest_first: bool = True) -> np.ndarray:
+        """Return the matching documents' ids by day and id, newest first (or oldest first),
+        as the lists order them (`-date, -pk`)."""
+        docs = self.index.docs[self.kind]
+        key = ("order", self.kind)
+        if key not in self.index.memo:
+            # Every slot, newest day first and, within a day, the highest id first.
+            self.index.memo[key] = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
+        order = self.index.memo[key]
+        ids = docs.ids[order[self.mask()[order]]]
+        return ids if newest_first else ids[::-1]
+
     def count(self, skip: str | None = None) -> int:
         return int(np.count_nonzero(self.mask(skip)))
 

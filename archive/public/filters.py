@@ -140,7 +140,7 @@ class ArchiveFilter(django_filters.FilterSet):
 
     date_field = "article__published_on"
     facet_names: tuple[str, ...] = ()
-    # Set only while walk_queryset builds its rows.
+    # The list filters always look rows up by the filters' own indexes (archive.public.walking).
     walk_dates = False
     # The archive's revision, when the caller knows it: keys the cached spellings of a search.
     revision: int | None = None
@@ -192,22 +192,6 @@ class ArchiveFilter(django_filters.FilterSet):
     def column_in(self, field: str, values) -> Q:
         """Rows whose own column holds one of values (see archive.public.walking)."""
         return walking.column_in(field, values, walk=self.walk_dates)
-
-    def walk_queryset(self) -> QuerySet | None:
-        """Return the same rows, sorted the same way, for walking the date index.
-
-        Each row met on the date index is checked against the filters (EXISTS), so a page
-        costs as many rows as the archive holds across that page's days, however large each
-        filter's own set is. The paginator picks this form when those days hold few rows.
-        Counts and facets always use the lookup form. None when the list is not date-ordered.
-        """
-        if not self.is_valid() or self.ordering_kind() == "relevance":
-            return None
-        self.walk_dates = True
-        try:
-            return self.filter_queryset(self.queryset.all())
-        finally:
-            self.walk_dates = False
 
     @classmethod
     def whole_list_params(cls) -> dict:

@@ -11,7 +11,7 @@ from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker,
 from archive.public import exports, facets, maps, pagination, selectors, structured
 from archive.public.caching import cached_read
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
-from archive.public.pagination import RankedPaginator, SeekPaginator
+from archive.public.pagination import IdPaginator, RankedPaginator
 from archive.revision import Revisions, archive_revisions
 from archive.search import query as search
 
@@ -125,21 +125,14 @@ class ArchiveListView(FilterView):
                 orphans=orphans,
                 allow_empty_first_page=allow_empty_first_page,
             )
-        # An unfiltered list has nothing to check while walking: its page is read by date alone.
-        walk_rows = archive_days = None
-        if self.filterset.is_valid() and self.filterset.is_filtered():
-            walk_rows = self.filterset.walk_queryset()
-            if walk_rows is not None:
-                model = self.filterset._meta.model
-                archive_days = facets.matcher_days(facets.whole_list_matcher(model, self.index))
-        return SeekPaginator(
+        # A date-ordered page is cut from the facet index's matching ids, in date order, and
+        # its rows fetched by id: the same cost for any filter and any page.
+        ids = self.matcher.ordered_ids(newest_first=kind == "newest") if self.matcher else []
+        return IdPaginator(
             queryset,
             per_page,
-            day_counts=self.days,
-            date_field=self.filterset.date_field,
-            newest_first=kind == "newest",
-            walk_rows=walk_rows,
-            archive_days=archive_days,
+            ids=ids,
+            fetch=self.get_queryset(),
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
         )
