@@ -7,8 +7,9 @@ Walked: the planner walks the date index and checks each row against the filter 
 a comparison no index serves), stopping after a page. Cheap when matching rows are dense on
 the page's days, however many rows the filter names in the whole archive.
 
-The list views and subject pages choose per page (see archive.public.pagination and
-archive.public.selectors); both forms keep exactly the same rows.
+Subject pages choose per section (see archive.public.selectors); both forms keep exactly the
+same rows. The list views' filters always use the looked-up form: their pages are cut from the
+facet index's ordered ids (archive.public.pagination).
 """
 
 from __future__ import annotations
