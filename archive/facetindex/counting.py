@@ -106,6 +106,17 @@ def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> 
     return _bincount(values[positions], weights=per_article[slots[positions]])
 
 
+def newest_ids(index: FacetIndex, kind: str, mask: np.ndarray) -> np.ndarray:
+    """Return the ids of the slots in mask, newest day first and, within a day, highest id
+    first (the lists' `-date, -pk`)."""
+    docs = index.docs[kind]
+    key = ("order", kind)
+    if key not in index.memo:
+        index.memo[key] = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
+    order = index.memo[key]
+    return docs.ids[order[mask[order]]]
+
+
 @dataclass
 class Selection:
     """One list's filters as ids: facet name → ids, a day range, and ids the database found."""
@@ -158,13 +169,7 @@ class Matcher:
     def ordered_ids(self, *, newest_first: bool = True) -> np.ndarray:
         """Return the matching documents' ids by day and id, newest first (or oldest first),
         as the lists order them (`-date, -pk`)."""
-        docs = self.index.docs[self.kind]
-        key = ("order", self.kind)
-        if key not in self.index.memo:
-            # Every slot, newest day first and, within a day, the highest id first.
-            self.index.memo[key] = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
-        order = self.index.memo[key]
-        ids = docs.ids[order[self.mask()[order]]]
+        ids = newest_ids(self.index, self.kind, self.mask())
         return ids if newest_first else ids[::-1]
 
     def count(self, skip: str | None = None) -> int:

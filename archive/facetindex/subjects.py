@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from archive.facetindex.counting import _bincount, _holds
+from archive.facetindex.counting import _bincount, _holds, newest_ids
 from archive.facetindex.store import Docs, FacetIndex
 
 # Which of each kind's columns or pairs hold a subject, for its page's sections.
@@ -34,18 +34,35 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 SECTION_NAMES = {"article": "articles", "quote": "quotes", "caption": "captions"}
 
 
-def subject_counts(index: FacetIndex, subject: str, ids: list[int]) -> dict[str, int]:
-    """Return how many published articles, quotes and captions a subject's page lists."""
+def _sections(index: FacetIndex, subject: str, ids: list[int]) -> dict[str, np.ndarray]:
     wanted = np.array(ids, dtype=np.int32)
     articles = index.docs["article"]
-    counts = dict.fromkeys(SECTION_NAMES.values(), 0)
+    masks = {}
     for kind, sources in SECTIONS[subject].items():
         docs = index.docs[kind]
         held = np.zeros(docs.size, dtype=np.bool_)
         for source in sources:
             held |= _holds(docs, articles, source, wanted)
-        counts[SECTION_NAMES[kind]] = int(np.count_nonzero(held & docs.alive))
+        masks[kind] = held & docs.alive
+    return masks
+
+
+def subject_counts(index: FacetIndex, subject: str, ids: list[int]) -> dict[str, int]:
+    """Return how many published articles, quotes and captions a subject's page lists."""
+    counts = dict.fromkeys(SECTION_NAMES.values(), 0)
+    for kind, mask in _sections(index, subject, ids).items():
+        counts[SECTION_NAMES[kind]] = int(np.count_nonzero(mask))
     return counts
+
+
+def subject_latest(
+    index: FacetIndex, subject: str, ids: list[int], size: int
+) -> dict[str, list[int]]:
+    """Return the ids of a subject page's latest articles, quotes and captions, newest first."""
+    latest: dict[str, list[int]] = {name: [] for name in SECTION_NAMES.values()}
+    for kind, mask in _sections(index, subject, ids).items():
+        latest[SECTION_NAMES[kind]] = newest_ids(index, kind, mask)[:size].tolist()
+    return latest
 
 
 def _live_values(docs: Docs, source: tuple[str, str]) -> np.ndarray:

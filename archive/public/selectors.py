@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from archive.facetindex.runtime import index_current
 from archive.facetindex.subjects import subject_counts as index_subject_counts
-from archive.facetindex.subjects import subject_public, subject_ranking
+from archive.facetindex.subjects import subject_latest, subject_public, subject_ranking
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -144,17 +144,9 @@ def place_nearby(*, place: Place) -> list[Place]:
     return nearby
 
 
-# From this many rows on, a subject page's latest rows are found by walking the date index and
-# checking each row, which reads about 20 × archive / count rows; below it, the subject's rows
-# are looked up by their own index and sorted, which reads about count rows.
-WALK_MIN = 2000
-
+# The sections of a subject page to read by walking the date index (see walking.py); the
+# public pages take their latest rows from the facet index, the read API's counts look rows up.
 Sections = frozenset[str]
-
-
-def walked_sections(counts: dict[str, int]) -> Sections:
-    """Return the sections of a subject page with enough rows to walk the date index."""
-    return frozenset(name for name, count in counts.items() if count >= WALK_MIN)
 
 
 def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
@@ -354,12 +346,23 @@ def outlet_ranking() -> list[tuple[int, int]]:
     return subject_ranking(index_current(), "outlet", PLACE_DEPTH)
 
 
+def _subject_ids(index, subject: Place | Speaker | Tag | Outlet) -> list[int]:
+    if isinstance(subject, Place):
+        return index.labels.place_ids_inside([subject.slug], PLACE_DEPTH)
+    return [subject.pk]
+
+
 def subject_page_counts(*, subject: Place | Speaker | Tag | Outlet) -> dict[str, int]:
     """Count a subject page's published articles, quotes and captions (no query)."""
     index = index_current()
     name = str(subject._meta.model_name)
-    if isinstance(subject, Place):
-        ids = index.labels.place_ids_inside([subject.slug], PLACE_DEPTH)
-    else:
-        ids = [subject.pk]
-    return index_subject_counts(index, name, ids)
+    return index_subject_counts(index, name, _subject_ids(index, subject))
+
+
+def subject_page_latest(
+    *, subject: Place | Speaker | Tag | Outlet, size: int
+) -> dict[str, list[int]]:
+    """Return the ids of a subject page's latest articles, quotes and captions (no query)."""
+    index = index_current()
+    name = str(subject._meta.model_name)
+    return subject_latest(index, name, _subject_ids(index, subject), size)

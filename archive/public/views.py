@@ -1,5 +1,3 @@
-from collections.abc import Callable
-
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -275,39 +273,35 @@ class SubjectDetailView(DetailView):
     template_name = "archive/subject_detail.html"
     context_object_name = "subject"
     subject_label = ""
-    page_selector: Callable[..., selectors.SubjectPage] | None = None
 
     shown = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        selector = type(self).page_selector
-        page = selector(**{self.model._meta.model_name: self.object})
         name = self.model._meta.model_name
         counts = selectors.subject_page_counts(subject=self.object)
         # The counts are of the published material that uses the subject, as its queryset's
         # public() defines it: none means a subject only drafts name, so no page.
         if not any(counts.values()):
             raise Http404("No published material uses this.")
+        newest = selectors.subject_page_latest(subject=self.object, size=self.shown)
 
-        walk = selectors.walked_sections(counts)
-        if walk:
-            page = selector(**{name: self.object}, walk=walk)
-
-        def latest(rows, count, date_field):
-            # No query at all for a section the counts already say is empty.
-            return list(rows.order_by(f"-{date_field}", "-pk")[: self.shown]) if count else []
+        def latest(rows, ids):
+            # The facet index says which rows, newest first; no query for an empty section.
+            found = {row.pk: row for row in rows.filter(pk__in=ids)} if ids else {}
+            return [found[pk] for pk in ids if pk in found]
 
         context.update(
             subject_label=self.subject_label,
             counts=counts,
-            articles=latest(page.articles, counts["articles"], "published_on"),
+            articles=latest(Article.objects.published().for_list(), newest["articles"]),
             # Quotes and captions here show no tags, so their tags are not loaded.
             quotes=latest(
-                page.quotes.prefetch_related(None), counts["quotes"], "article__published_on"
+                Quote.objects.published().for_list().prefetch_related(None), newest["quotes"]
             ),
             captions=latest(
-                page.captions.prefetch_related(None), counts["captions"], "article__published_on"
+                PhotoCaption.objects.published().for_list().prefetch_related(None),
+                newest["captions"],
             ),
             list_query=f"{name}={self.object.slug}",
             shown=self.shown,
@@ -318,7 +312,6 @@ class SubjectDetailView(DetailView):
 class PlaceDetailView(SubjectDetailView):
     model = Place
     subject_label = "Place"
-    page_selector = selectors.place_page
 
     def get_queryset(self):
         # Three levels of parents cover the map's walk up to the country without more queries.
@@ -338,7 +331,6 @@ class PlaceDetailView(SubjectDetailView):
 class SpeakerDetailView(SubjectDetailView):
     model = Speaker
     subject_label = "Speaker"
-    page_selector = selectors.speaker_page
 
     def get_queryset(self):
         return Speaker.objects.prefetch_related("aliases")
@@ -354,7 +346,6 @@ class SpeakerDetailView(SubjectDetailView):
 class TagDetailView(SubjectDetailView):
     model = Tag
     subject_label = "Tag"
-    page_selector = selectors.tag_page
 
     def get(self, request, *args, **kwargs):
         # A tag that was merged into another or renamed keeps its old address as a redirect.
@@ -369,4 +360,3 @@ class TagDetailView(SubjectDetailView):
 class OutletDetailView(SubjectDetailView):
     model = Outlet
     subject_label = "Outlet"
-    page_selector = selectors.outlet_page
