@@ -72,7 +72,11 @@ def _live_values(docs: Docs, source: tuple[str, str]) -> np.ndarray:
     else:
         slots, values = docs.pairs[name]
         values = values[docs.alive[slots]]
-    return np.unique(values[values > 0])
+    if not len(values):
+        return values
+    # Which values occur at all: a bincount is cheaper than sorting hundreds of thousands.
+    found = np.flatnonzero(np.bincount(values))
+    return found[found > 0]
 
 
 # What a subject's count is on its ranked index, and which uses make it public.
