@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.models.signals import post_migrate
 
@@ -20,6 +21,15 @@ def revision_triggers_ensure(sender, using="default", plan=None, **kwargs):
         revision.install(connection)
 
 
+def facet_log_triggers_ensure(sender, using="default", **kwargs):
+    """Restore the facet change log's triggers that a table rebuild dropped (SQLite)."""
+    from archive.facetindex.changelog import STATE, engine_for
+
+    connection = connections[using]
+    if STATE in connection.introspection.table_names():
+        engine_for(connection).install()
+
+
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Editorial archive"
@@ -27,7 +37,11 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from archive.editorial import history
+        from archive.facetindex import runtime as facetindex_runtime
 
         post_migrate.connect(search_index_ensure, sender=self)
         post_migrate.connect(revision_triggers_ensure, sender=self)
+        post_migrate.connect(facet_log_triggers_ensure, sender=self)
+        request_started.connect(facetindex_runtime.request_begun)
+        request_finished.connect(facetindex_runtime.request_ended)
         history.connect_signals()

@@ -249,5 +249,11 @@ ARCHIVE_PAGE_SIZE = 20
 # load_archive refuses larger files before reading them.
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_MB", "512")) * 1024 * 1024
 
+# Where each worker's facet index is saved, so a restart loads it instead of reading the
+# archive again (archive.facetindex.snapshot); empty: never saved.
+ARCHIVE_FACET_SNAPSHOT_DIR = os.environ.get(
+    "ARCHIVE_FACET_SNAPSHOT_DIR", str(BASE_DIR / "data" / "facet-index")
+)
+
 # A bare template view at /bench/floor/, only for the benchmark's throughput comparison.
 BENCH_FLOOR_VIEW = env_bool("ARCHIVE_BENCH_FLOOR", False)

@@ -19,3 +19,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files straight from the source folders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each test database is new: a saved facet index would only be read to be thrown away.
+ARCHIVE_FACET_SNAPSHOT_DIR = ""

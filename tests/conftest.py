@@ -23,9 +23,14 @@ def soup(response) -> BeautifulSoup:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: revisions repeat when test transactions roll back."""
+    """Each test starts with an empty cache and facet index: revisions and change-log positions
+    repeat when test transactions roll back."""
     from django.core.cache import cache
 
+    from archive.facetindex.runtime import index_reset
+
     cache.clear()
+    index_reset()
     yield
     cache.clear()
+    index_reset()

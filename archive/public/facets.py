@@ -2,34 +2,45 @@
 
 A facet's own counts ignore that facet's current selection (and honour every other filter), so
 a reader can add a second place to the first: values within one facet are ORed together.
+The counts come from the facet index (archive.facetindex), kept current by the change log; only
+the filters the index does not hold (text, photographer) ask the database, for matching ids.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, F, QuerySet
 from django.utils.html import format_html_join
 
-from archive.models import (
-    Article,
-    ArticleTag,
-    CaptionTag,
-    Outlet,
-    PhotoCaption,
-    Place,
-    Quote,
-    QuoteTag,
-    Speaker,
-    Tag,
-)
+from archive.facetindex.counting import Matcher, Selection
+from archive.facetindex.runtime import index_current
+from archive.facetindex.store import FacetIndex
+from archive.models import PLACE_DEPTH, Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
 from archive.public.filters import ArchiveFilter
 
-ArticlePlace = Article.places.through
 FACET_SIZE = 12
+KIND_OF = {Article: "article", Quote: "quote", PhotoCaption: "caption"}
+# Each facet's labels: the subject whose ids it holds.
+SUBJECT_OF = {
+    "place": "place",
+    "tag": "tag",
+    "outlet": "outlet",
+    "agency": "outlet",
+    "speaker": "speaker",
+}
+LABELS = {
+    "place": "Places",
+    "tag": "Tags",
+    "outlet": "Outlets",
+    "speaker": "Speakers",
+    "agency": "Agencies",
+}
+# Filters the index does not hold: the database finds their rows.
+DATABASE_FILTERS = ("q", "photographer")
 
 
 @dataclass
@@ -51,99 +62,78 @@ class Facet:
         return [value for value in self.values if value.selected]
 
 
-# Each counter takes the filtered rows and returns (slug, label, n) rows, largest first.
-Counter = Callable[[QuerySet], QuerySet]
+def subject_ids(index: FacetIndex, name: str, slugs: list[str]) -> list[int]:
+    """Return the ids a facet's slugs stand for: a place with every place inside it."""
+    if name == "place":
+        return index.labels.place_ids_inside(slugs, PLACE_DEPTH)
+    return index.labels.ids(SUBJECT_OF[name], slugs)
 
 
-def _grouped(rows: QuerySet, slug: str, label: str, counted: str) -> QuerySet:
-    # Rows are unique per value (a tagging, a place link, an item) except where `counted`
-    # names the article behind several rows: only then is COUNT(DISTINCT) worth its cost.
-    distinct = counted == "article_id"
-    return (
-        rows.exclude(**{f"{slug}__isnull": True})
-        .values(facet_slug=F(slug), facet_label=F(label))
-        .annotate(n=Count(counted, distinct=distinct))
-        .order_by("-n", "facet_label")
-    )
+def list_matcher(*, filterset: ArchiveFilter, index: FacetIndex | None = None) -> Matcher:
+    """Return the matching documents of a valid filterset's list, as the facet index sees them."""
+    index = index or index_current()
+    model = filterset._meta.model
+    data = filterset.form.cleaned_data
+    selection = Selection(KIND_OF[model])
+    for name in filterset.facet_names:
+        if data.get(name):
+            selection.subjects[name] = subject_ids(index, name, data[name])
+    if data.get("from"):
+        selection.first_day = data["from"].toordinal()
+    if data.get("to"):
+        selection.last_day = data["to"].toordinal()
+    for name in DATABASE_FILTERS:
+        if data.get(name):
+            rows = filterset.filters[name].filter(model.objects.published(), data[name])
+            found = rows.order_by().values_list("pk", flat=True)
+            selection.found[name] = np.array(list(found), dtype=np.int64)
+    return Matcher(index, selection)
 
 
-def _by_article_place(rows: QuerySet) -> QuerySet:
-    # A quote or caption is about the places of its article.
-    items = rows.model.objects.filter(pk__in=rows.values("pk"))
-    return _grouped(items, "article__places__slug", "article__places__name", "pk")
+def whole_list_matcher(model, index: FacetIndex | None = None) -> Matcher:
+    """Return every published document of one kind."""
+    return Matcher(index or index_current(), Selection(KIND_OF[model]))
 
 
-def _by_tag(through, rows: QuerySet) -> QuerySet:
-    taggings = through.objects.filter(content_object__in=rows.values("pk"))
-    return _grouped(taggings, "tag__slug", "tag__name", "content_object_id")
+def matcher_days(matcher: Matcher) -> list[tuple[datetime.date, int]]:
+    """Return how many matching documents fall on each day, oldest day first."""
+    return [(datetime.date.fromordinal(day), n) for day, n in matcher.days()]
 
 
-ARTICLE_FACETS: dict[str, tuple[str, Counter]] = {
-    "place": (
-        "Places",
-        lambda qs: _grouped(
-            ArticlePlace.objects.filter(article__in=qs.values("pk")),
-            "place__slug",
-            "place__name",
-            "pk",
-        ),
-    ),
-    "tag": ("Tags", lambda qs: _by_tag(ArticleTag, qs)),
-    "outlet": (
-        "Outlets",
-        lambda qs: _grouped(qs, "outlet__slug", "outlet__name", "pk"),
-    ),
-    "speaker": (
-        "Speakers",
-        lambda qs: _grouped(
-            Quote.objects.filter(article__in=qs.values("pk")),
-            "speaker__slug",
-            "speaker__name",
-            "article_id",
-        ),
-    ),
-}
-
-QUOTE_FACETS: dict[str, tuple[str, Counter]] = {
-    "speaker": ("Speakers", lambda qs: _grouped(qs, "speaker__slug", "speaker__name", "pk")),
-    "place": ("Places", lambda qs: _by_article_place(qs)),
-    "outlet": (
-        "Outlets",
-        lambda qs: _grouped(qs, "article__outlet__slug", "article__outlet__name", "pk"),
-    ),
-    "tag": ("Tags", lambda qs: _by_tag(QuoteTag, qs)),
-}
-
-CAPTION_FACETS: dict[str, tuple[str, Counter]] = {
-    "agency": ("Agencies", lambda qs: _grouped(qs, "agency__slug", "agency__name", "pk")),
-    "place": ("Places", lambda qs: _by_article_place(qs)),
-    "tag": ("Tags", lambda qs: _by_tag(CaptionTag, qs)),
-}
-
-FACETS_FOR = {Article: ARTICLE_FACETS, Quote: QUOTE_FACETS, PhotoCaption: CAPTION_FACETS}
-
-
-def list_facets(*, filterset: ArchiveFilter, base: QuerySet, size: int = FACET_SIZE) -> list[Facet]:
-    """Return the facets of a filtered list, one query per facet, selected values always shown."""
-    specs = FACETS_FOR[base.model]
+def list_facets(
+    *,
+    filterset: ArchiveFilter,
+    base: QuerySet,
+    size: int = FACET_SIZE,
+    matcher: Matcher | None = None,
+) -> list[Facet]:
+    """Return the facets of a filtered list, selected values always shown (no query)."""
+    matcher = matcher or list_matcher(filterset=filterset)
+    index = matcher.index
     chosen = filterset.facet_values
     facets = []
-    for name, (label, counter) in specs.items():
-        rows = counter(filterset.apply(base, skip=name).order_by())
+    for name in filterset.facet_names:
+        subject = SUBJECT_OF[name]
+        slugs, names = index.labels.slug[subject], index.labels.name[subject]
         selected = set(chosen.get(name, []))
+        counted = matcher.facet_top(name, size + len(selected))
+        # Largest first, then by name, as the database would sort them.
+        rows = sorted(
+            ((slugs[pk], names[pk], n) for pk, n in counted.items() if pk in slugs),
+            key=lambda row: (-row[2], row[1], row[0]),
+        )
         values: list[FacetValue] = []
         seen: set[str] = set()
-        for row in rows[: size + len(selected)]:
-            slug = row["facet_slug"]
+        for slug, label, n in rows[: size + len(selected)]:
             if len(values) >= size and slug not in selected:
                 continue
             seen.add(slug)
-            values.append(FacetValue(slug, row["facet_label"], row["n"], slug in selected))
+            values.append(FacetValue(slug, label, n, slug in selected))
         # A selected value with no results under the other filters still needs its chip.
         missing = [slug for slug in chosen.get(name, []) if slug not in seen]
         labels = _labels(name, missing) if missing else {}
         values.extend(FacetValue(slug, labels.get(slug, slug), 0, True) for slug in missing)
-        facets.append(Facet(name, label, values))
+        facets.append(Facet(name, LABELS[name], values))
     return facets
 
 

@@ -13,7 +13,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from archive.facetindex.store import FacetIndex
 from archive.models import (
+    PLACE_DEPTH,
     Article,
     ArticleTag,
     CaptionTag,
@@ -35,6 +37,8 @@ MAX_VALUES = 20
 MAX_Q = 500
 
 ArticlePlace = Article.places.through
+# The facet index's name for the subjects a filter names by slug.
+SUBJECTS = {Tag: "tag", Outlet: "outlet", Speaker: "speaker"}
 
 
 class SlugListField(forms.Field):
@@ -137,10 +141,12 @@ class ArchiveFilter(django_filters.FilterSet):
 
     date_field = "article__published_on"
     facet_names: tuple[str, ...] = ()
-    # Set only while walk_queryset builds its rows.
+    # The list filters always look rows up by the filters' own indexes (archive.public.walking).
     walk_dates = False
-    # The archive's revision, when the caller knows it: keys what this filterset caches.
+    # The archive's revision, when the caller knows it: keys the cached spellings of a search.
     revision: int | None = None
+    # The facet index, when the caller has it: slugs are turned into ids without a query.
+    index: FacetIndex | None = None
 
     def __init__(self, data=None, *args, **kwargs):
         # A search with no sort chosen is ordered by best match: the sort menu says so.
@@ -153,15 +159,19 @@ class ArchiveFilter(django_filters.FilterSet):
         self.form.fields["q"].widget = forms.SearchInput(attrs={"maxlength": MAX_Q})
 
     def place_ids(self, values: list[str]) -> list[int]:
-        """Return the place ids a place filter covers, looked up once per request."""
+        """Return the place ids a place filter covers, from the facet index when it is given."""
+        if self.index is not None:
+            return self.index.labels.place_ids_inside(values, PLACE_DEPTH)
         return self._lookup("place", values, lambda: place_ids_for(values))
 
     def ids(self, model, values: list[str]) -> list[int]:
-        """Return the ids of the rows with these slugs, looked up once per request.
+        """Return the ids of the rows with these slugs, from the facet index when it is given.
 
         Literal ids, rather than a join on slug, let both planners estimate how many rows a
         filter keeps, and so choose between the date index and the filter's own index.
         """
+        if self.index is not None:
+            return self.index.labels.ids(SUBJECTS[model], values)
         return self._lookup(
             model._meta.label_lower,
             values,
@@ -169,15 +179,11 @@ class ArchiveFilter(django_filters.FilterSet):
         )
 
     def _lookup(self, kind: str, values: list[str], compute):
-        # Once per request; and with the archive's revision known, once until the next edit.
+        # Once per request.
         memo = self.__dict__.setdefault("_ids", {})
         key = (kind, tuple(values))
         if key not in memo:
-            if self.revision is None:
-                memo[key] = compute()
-            else:
-                params = {"kind": kind, "values": values}
-                memo[key] = cached_read("ids", params, compute, revision=self.revision)
+            memo[key] = compute()
         return memo[key]
 
     def linked(self, links: QuerySet, column: str, outer: str = "pk") -> Q:
@@ -187,22 +193,6 @@ class ArchiveFilter(django_filters.FilterSet):
     def column_in(self, field: str, values) -> Q:
         """Rows whose own column holds one of values (see archive.public.walking)."""
         return walking.column_in(field, values, walk=self.walk_dates)
-
-    def walk_queryset(self) -> QuerySet | None:
-        """Return the same rows, sorted the same way, for walking the date index.
-
-        Each row met on the date index is checked against the filters (EXISTS), so a page
-        costs as many rows as the archive holds across that page's days, however large each
-        filter's own set is. The paginator picks this form when those days hold few rows.
-        Counts and facets always use the lookup form. None when the list is not date-ordered.
-        """
-        if not self.is_valid() or self.ordering_kind() == "relevance":
-            return None
-        self.walk_dates = True
-        try:
-            return self.filter_queryset(self.queryset.all())
-        finally:
-            self.walk_dates = False
 
     @classmethod
     def whole_list_params(cls) -> dict:

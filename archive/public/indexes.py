@@ -7,15 +7,13 @@ from django.views.generic import TemplateView
 
 from archive.models import Outlet, Place, Speaker, Tag
 from archive.public import maps, selectors
-from archive.public.caching import cached_read
-from archive.public.views import request_revisions
 
 
 class RankedIndexView(TemplateView):
     """Every place, speaker, tag or outlet with its count, most first, 100 to a page.
 
-    The ranking is one grouped count over the archive, cached until the counts change; a page
-    then loads just its own 100 rows.
+    The ranking is counted by the facet index (no query); a page then loads just its own 100
+    rows.
     """
 
     model: type[Place] | type[Speaker] | type[Outlet] = Place
@@ -23,16 +21,10 @@ class RankedIndexView(TemplateView):
     per_page = 100
 
     def ranked(self) -> list[tuple[int, int]]:
-        """Return (id, count) for every row, most first (the cached ranking)."""
+        """Return (id, count) for every row, most first, from the facet index."""
         ranking = type(self).ranking
         assert ranking is not None, "a ranked index names its ranking"
-        return cached_read(
-            "ranking",
-            {"model": self.model._meta.label_lower},
-            ranking,
-            revision=request_revisions(self.request).counts,
-            counts=True,
-        )
+        return ranking()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,29 +1,17 @@
-"""Pages of a date-ordered list that cost the same at page 4,000 as at page 1.
+"""Pages of the public lists that cost the same at page 4,000 as at page 1.
 
-The per-day counts of the filtered list (which the timeline needs anyway, and which are cached)
-say on which days a page starts and ends; the page query then reads only those days' rows
-instead of every row before the page.
-
-A filtered page can be found two ways: by looking up the rows each filter names and sorting
-them, or by walking the date index over the page's days and checking each article against the
-filters. Walking costs as many rows as the whole archive holds on those days, which the
-archive's own per-day counts say exactly; lookups cost at least every matching row and at most
-the smallest filter's whole set, which can be most of the archive. So a page walks when its
-days hold at most WALK_BUDGET articles.
+A date-ordered list knows every matching id in order from the facet index (archive.facetindex),
+so a page is cut from those ids and fetches its own rows by id (`IdPaginator`); a best-match
+list cuts its page from the ranked ids of its search (`RankedPaginator`).
 """
 
 from __future__ import annotations
 
-import bisect
-import datetime
+from collections.abc import Sequence
 from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-
-WALK_BUDGET = 20_000
-
-Days = list[tuple[datetime.date, int]]
 
 
 def _bounds(paginator: Paginator, number) -> tuple[int, int, int]:
@@ -34,59 +22,6 @@ def _bounds(paginator: Paginator, number) -> tuple[int, int, int]:
     if top + paginator.orphans >= paginator.count:
         top = paginator.count
     return number, bottom, top
-
-
-class SeekPaginator(Paginator):
-    def __init__(
-        self,
-        object_list: QuerySet,
-        per_page: int,
-        *,
-        day_counts: Days,
-        date_field: str,
-        newest_first: bool,
-        walk_rows: QuerySet | None = None,
-        archive_days: Days | None = None,
-        **kwargs,
-    ):
-        super().__init__(object_list, per_page, **kwargs)
-        self.date_field = date_field
-        self.newest_first = newest_first
-        self.day_counts = list(reversed(day_counts)) if newest_first else list(day_counts)
-        self.walk_rows = walk_rows
-        self.archive_days = archive_days or []
-
-    @cached_property
-    def count(self) -> int:
-        return sum(n for _, n in self.day_counts)
-
-    def page(self, number):
-        number, bottom, top = _bounds(self, number)
-        skipped, first_day, last_day, seen = 0, None, None, 0
-        for day, n in self.day_counts:
-            if first_day is None and skipped + n > bottom:
-                first_day = day
-            if first_day is None:
-                skipped += n
-            seen += n
-            if seen >= top:
-                last_day = day
-                break
-        if first_day is None or last_day is None:
-            return self._get_page(self.object_list.none(), number, self)
-        newest, oldest = (first_day, last_day) if self.newest_first else (last_day, first_day)
-        source = self.object_list
-        if self.walk_rows is not None and self.walk_cost(oldest, newest) <= WALK_BUDGET:
-            source = self.walk_rows
-        rows = source.filter(**{f"{self.date_field}__range": (oldest, newest)})
-        return self._get_page(rows[bottom - skipped : top - skipped], number, self)
-
-    def walk_cost(self, oldest: datetime.date, newest: datetime.date) -> int:
-        """Return how many articles the whole archive holds from oldest to newest."""
-        days = [day for day, _ in self.archive_days]
-        start = bisect.bisect_left(days, oldest)
-        end = bisect.bisect_right(days, newest)
-        return sum(n for _, n in self.archive_days[start:end])
 
 
 # How many of a search's best matches are ranked once per query and revision and kept: 100
@@ -128,3 +63,25 @@ class RankedPaginator(Paginator):
         ids = self.ranked_ids[bottom:top]
         rows = {row.pk: row for row in self.fetch.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+class IdPaginator(Paginator):
+    """Pages of a list whose every matching id is known in order (from the facet index): a
+    page fetches just its own rows by id, whatever the filter and however deep the page."""
+
+    def __init__(
+        self, object_list: QuerySet, per_page: int, *, ids: Sequence[int], fetch: QuerySet, **kwargs
+    ):
+        super().__init__(object_list, per_page, **kwargs)
+        self.ids = ids
+        self.fetch = fetch
+
+    @cached_property
+    def count(self) -> int:
+        return len(self.ids)
+
+    def page(self, number):
+        number, bottom, top = _bounds(self, number)
+        wanted = [int(pk) for pk in self.ids[bottom:top]]
+        rows = {row.pk: row for row in self.fetch.filter(pk__in=wanted)} if wanted else {}
+        return self._get_page([rows[pk] for pk in wanted if pk in rows], number, self)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
+from archive.facetindex.runtime import index_current
+from archive.facetindex.subjects import subject_counts as index_subject_counts
+from archive.facetindex.subjects import subject_latest, subject_public, subject_ranking
 from archive.models import (
+    PLACE_DEPTH,
     Article,
     ArticleTag,
     CaptionTag,
@@ -135,20 +140,17 @@ def place_nearby(*, place: Place) -> list[Place]:
     Each carries `shown`, whether readers may see it: the page lists and maps only those.
     """
     beside = Q(parent_id=place.parent_id, parent__isnull=False)
-    return list(Place.objects.filter(Q(pk=place.pk) | Q(parent=place) | beside).with_shown())
+    nearby = list(Place.objects.filter(Q(pk=place.pk) | Q(parent=place) | beside))
+    # Which places are public is the facet index's to say (the same rule as `public()`).
+    shown = subject_public(index_current(), "place", PLACE_DEPTH)
+    for each in nearby:
+        each.shown = each.pk in shown
+    return nearby
 
 
-# From this many rows on, a subject page's latest rows are found by walking the date index and
-# checking each row, which reads about 20 × archive / count rows; below it, the subject's rows
-# are looked up by their own index and sorted, which reads about count rows.
-WALK_MIN = 2000
-
+# The sections of a subject page to read by walking the date index (see walking.py); the
+# public pages take their latest rows from the facet index, the read API's counts look rows up.
 Sections = frozenset[str]
-
-
-def walked_sections(counts: dict[str, int]) -> Sections:
-    """Return the sections of a subject page with enough rows to walk the date index."""
-    return frozenset(name for name, count in counts.items() if count >= WALK_MIN)
 
 
 def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
@@ -292,14 +294,19 @@ class Relaxation:
     count: int
 
 
-def list_relaxations(*, filterset, base: QuerySet, facets: list) -> list[Relaxation]:
-    """For an empty result, say which single filter to drop to get results back."""
+def list_relaxations(
+    *, filterset, count_without: Callable[[str], int], facets: list
+) -> list[Relaxation]:
+    """For an empty result, say which single filter to drop to get results back.
+
+    count_without(name) says how many results the list has without the filter called name.
+    """
     data = filterset.form.cleaned_data
     options = []
     for name, value in data.items():
         if name == "sort" or value in (None, "", []):
             continue
-        count = filterset.apply(base, skip=name).count()
+        count = count_without(name)
         options.append(Relaxation(_filter_label(name, value, facets), (name, None), count))
     return sorted(options, key=lambda option: -option.count)
 
@@ -316,21 +323,10 @@ def _filter_label(name: str, value, facets: list) -> str:
 def place_ranking() -> list[tuple[int, int]]:
     """Return (place id, published articles that mention it) for every public place, most first.
 
-    One pass over the place links of published articles, by index; public places no published
-    article names (mentioned by a quote or caption, or holding places that are) follow with 0.
-    Ties go by name.
+    Public places no published article names (mentioned by a quote or caption, or holding
+    places that are) follow with 0. Ties go by name. Counted by the facet index.
     """
-    counted = dict(
-        Article.places.through.objects.filter(
-            article_id__in=Article.objects.published().values("pk")
-        )
-        .values_list("place_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    names = Place.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "place", PLACE_DEPTH)
 
 
 def place_index_points(
@@ -356,12 +352,7 @@ def place_index_points(
 
 def speaker_ranking() -> list[tuple[int, int]]:
     """Return (speaker id, published quotes) for every speaker quoted, most first, ties by name."""
-    counted = dict(
-        Quote.objects.published().values_list("speaker_id").annotate(n=Count("pk")).order_by()
-    )
-    names = Speaker.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1]))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "speaker", PLACE_DEPTH)
 
 
 def tag_ranking() -> list[tuple[int, int]]:
@@ -369,15 +360,7 @@ def tag_ranking() -> list[tuple[int, int]]:
 
     Tags only on quotes or captions of published articles follow with 0; ties go by name.
     """
-    counted = dict(
-        ArticleTag.objects.filter(content_object_id__in=Article.objects.published().values("pk"))
-        .values_list("tag_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    names = Tag.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1].lower()))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "tag", PLACE_DEPTH)
 
 
 def outlet_ranking() -> list[tuple[int, int]]:
@@ -385,9 +368,26 @@ def outlet_ranking() -> list[tuple[int, int]]:
 
     Outlets that are only cited or credited for photos follow with 0; ties go by name.
     """
-    counted = dict(
-        Article.objects.published().values_list("outlet_id").annotate(n=Count("pk")).order_by()
-    )
-    names = Outlet.objects.public().values_list("pk", "name")
-    ranked = sorted(names, key=lambda row: (-counted.get(row[0], 0), row[1].lower()))
-    return [(pk, counted.get(pk, 0)) for pk, _name in ranked]
+    return subject_ranking(index_current(), "outlet", PLACE_DEPTH)
+
+
+def _subject_ids(index, subject: Place | Speaker | Tag | Outlet) -> list[int]:
+    if isinstance(subject, Place):
+        return index.labels.place_ids_inside([subject.slug], PLACE_DEPTH)
+    return [subject.pk]
+
+
+def subject_page_counts(*, subject: Place | Speaker | Tag | Outlet) -> dict[str, int]:
+    """Count a subject page's published articles, quotes and captions (no query)."""
+    index = index_current()
+    name = str(subject._meta.model_name)
+    return index_subject_counts(index, name, _subject_ids(index, subject))
+
+
+def subject_page_latest(
+    *, subject: Place | Speaker | Tag | Outlet, size: int
+) -> dict[str, list[int]]:
+    """Return the ids of a subject page's latest articles, quotes and captions (no query)."""
+    index = index_current()
+    name = str(subject._meta.model_name)
+    return subject_latest(index, name, _subject_ids(index, subject), size)

@@ -1,12 +1,10 @@
-import datetime
-from collections.abc import Callable
-
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from archive.facetindex.runtime import index_current
 from archive.models import Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag, TagRedirect
 from archive.public import (
     exports,
@@ -20,7 +18,7 @@ from archive.public import (
 )
 from archive.public.caching import cached_read
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
-from archive.public.pagination import RankedPaginator, SeekPaginator
+from archive.public.pagination import IdPaginator, RankedPaginator
 from archive.revision import Revisions, archive_revisions
 from archive.search import query as search
 
@@ -32,53 +30,25 @@ def request_revisions(request) -> Revisions:
     return getattr(request, "archive_revisions", None) or archive_revisions()
 
 
-def whole_list_facets(filter_class, base, revisions: Revisions) -> list[facets.Facet]:
-    """Return the facet counts of a whole published list, shared with that list's own page."""
-    filterset = filter_class(data={}, queryset=base)
-    filterset.is_valid()
-    filterset.revision = revisions.content
-    return cached_read(
-        "facets",
-        filter_class.whole_list_params(),
-        lambda: facets.list_facets(filterset=filterset, base=base),
-        revision=revisions.counts,
-        counts=True,
-    )
-
-
-def whole_list_days(filter_class, base, revisions: Revisions) -> list[tuple[datetime.date, int]]:
-    """Return the per-day counts of a whole published list, shared with that list's own page."""
-    days = cached_read(
-        "days",
-        filter_class.whole_list_params(),
-        lambda: facets.ordinal_day_counts(rows=base, date_field=filter_class.date_field),
-        revision=revisions.counts,
-        counts=True,
-    )
-    return [(datetime.date.fromordinal(day), n) for day, n in days]
-
-
 class HomeView(TemplateView):
     template_name = "archive/home.html"
     size = 10
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The whole archive's counts are the three lists' own, cached once per revision.
-        revisions = request_revisions(self.request)
+        # The whole archive's counts are the three lists' own, from the facet index.
+        index = index_current()
         articles = Article.objects.published().for_list()
+        filterset = ArticleFilter(data={}, queryset=articles)
+        filterset.is_valid()
+        matcher = facets.whole_list_matcher(Article, index)
         by_name = {
             facet.name: facet.values[: self.size]
-            for facet in whole_list_facets(ArticleFilter, articles, revisions)
+            for facet in facets.list_facets(filterset=filterset, base=articles, matcher=matcher)
         }
-        lists = (
-            ("articles", ArticleFilter, articles),
-            ("quotes", QuoteFilter, Quote.objects.published()),
-            ("photos", PhotoCaptionFilter, PhotoCaption.objects.published()),
-        )
         totals = {
-            name: sum(n for _, n in whole_list_days(filter_class, base, revisions))
-            for name, filter_class, base in lists
+            name: index.docs[facets.KIND_OF[model]].live_count()
+            for name, model in (("articles", Article), ("quotes", Quote), ("photos", PhotoCaption))
         }
         context["overview"] = selectors.Overview(
             latest=list(articles.order_by("-published_on", "-pk")[: self.size]),
@@ -119,11 +89,15 @@ class ArchiveListView(FilterView):
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
         self.revisions = request_revisions(request)
+        self.index = index_current()
         self.filterset.revision = self.revisions.content
+        self.filterset.index = self.index
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
-        days = self.cached("days", self.day_counts) if valid else []
-        self.days = [(datetime.date.fromordinal(day), n) for day, n in days]
+        self.matcher = (
+            facets.list_matcher(filterset=self.filterset, index=self.index) if valid else None
+        )
+        self.days = facets.matcher_days(self.matcher) if self.matcher else []
         export = request.GET.get("format")
         if export is not None and export not in EXPORT_FORMATS:
             return HttpResponse(
@@ -141,24 +115,6 @@ class ArchiveListView(FilterView):
             response.status_code = 400
         return response
 
-    def cached(self, namespace: str, compute, *, text_free: bool = True):
-        """Return a cached read for this list's filters.
-
-        Counts of a list without a text query change only with the counts revision; anything
-        that depends on the words of articles follows the content revision.
-        """
-        params = self.filterset.cache_params()
-        if text_free and "q" not in params:
-            return cached_read(
-                namespace, params, compute, revision=self.revisions.counts, counts=True
-            )
-        return cached_read(namespace, params, compute, revision=self.revisions.content)
-
-    def day_counts(self):
-        return facets.ordinal_day_counts(
-            rows=self.object_list, date_field=self.filterset.date_field
-        )
-
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         kind = self.filterset.ordering_kind() if self.filterset.is_valid() else "newest"
         if kind == "relevance":
@@ -166,31 +122,24 @@ class ArchiveListView(FilterView):
                 queryset,
                 per_page,
                 count=sum(n for _, n in self.days),
-                ranked_ids=self.cached(
+                ranked_ids=cached_read(
                     "ranked",
+                    self.filterset.cache_params(),
                     lambda: list(queryset.values_list("pk", flat=True)[: pagination.RANKED_MAX]),
-                    text_free=False,
+                    revision=self.revisions.content,
                 ),
                 fetch=self.get_queryset(),
                 orphans=orphans,
                 allow_empty_first_page=allow_empty_first_page,
             )
-        # An unfiltered list has nothing to check while walking: its page is read by date alone.
-        walk_rows = archive_days = None
-        if self.filterset.is_valid() and self.filterset.is_filtered():
-            walk_rows = self.filterset.walk_queryset()
-            if walk_rows is not None:
-                archive_days = whole_list_days(
-                    type(self.filterset), self.get_queryset(), self.revisions
-                )
-        return SeekPaginator(
+        # A date-ordered page is cut from the facet index's matching ids, in date order, and
+        # its rows fetched by id: the same cost for any filter and any page.
+        ids = self.matcher.ordered_ids(newest_first=kind == "newest") if self.matcher else []
+        return IdPaginator(
             queryset,
             per_page,
-            day_counts=self.days,
-            date_field=self.filterset.date_field,
-            newest_first=kind == "newest",
-            walk_rows=walk_rows,
-            archive_days=archive_days,
+            ids=ids,
+            fetch=self.get_queryset(),
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
         )
@@ -201,7 +150,7 @@ class ArchiveListView(FilterView):
         valid = filterset.is_valid()
         base = self.get_queryset()
         facet_list = (
-            self.cached("facets", lambda: facets.list_facets(filterset=filterset, base=base))
+            facets.list_facets(filterset=filterset, base=base, matcher=self.matcher)
             if valid
             else []
         )
@@ -215,7 +164,7 @@ class ArchiveListView(FilterView):
             ),
             timeline=facets.list_timeline(days=self.days) if count else None,
             suggestions=selectors.list_relaxations(
-                filterset=filterset, base=base, facets=facet_list
+                filterset=filterset, count_without=self.matcher.count, facets=facet_list
             )
             if valid and not count
             else [],
@@ -338,45 +287,35 @@ class SubjectDetailView(DetailView):
     template_name = "archive/subject_detail.html"
     context_object_name = "subject"
     subject_label = ""
-    page_selector: Callable[..., selectors.SubjectPage] | None = None
 
     shown = 20
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        selector = type(self).page_selector
-        page = selector(**{self.model._meta.model_name: self.object})
         name = self.model._meta.model_name
-        counts = cached_read(
-            "subject",
-            {"model": name, "slug": self.object.slug},
-            lambda: selectors.subject_counts(page=page),
-            revision=request_revisions(self.request).counts,
-            counts=True,
-        )
+        counts = selectors.subject_page_counts(subject=self.object)
         # The counts are of the published material that uses the subject, as its queryset's
         # public() defines it: none means a subject only drafts name, so no page.
         if not any(counts.values()):
             raise Http404("No published material uses this.")
+        newest = selectors.subject_page_latest(subject=self.object, size=self.shown)
 
-        walk = selectors.walked_sections(counts)
-        if walk:
-            page = selector(**{name: self.object}, walk=walk)
-
-        def latest(rows, count, date_field):
-            # No query at all for a section the counts already say is empty.
-            return list(rows.order_by(f"-{date_field}", "-pk")[: self.shown]) if count else []
+        def latest(rows, ids):
+            # The facet index says which rows, newest first; no query for an empty section.
+            found = {row.pk: row for row in rows.filter(pk__in=ids)} if ids else {}
+            return [found[pk] for pk in ids if pk in found]
 
         context.update(
             subject_label=self.subject_label,
             counts=counts,
-            articles=latest(page.articles, counts["articles"], "published_on"),
+            articles=latest(Article.objects.published().for_list(), newest["articles"]),
             # Quotes and captions here show no tags, so their tags are not loaded.
             quotes=latest(
-                page.quotes.prefetch_related(None), counts["quotes"], "article__published_on"
+                Quote.objects.published().for_list().prefetch_related(None), newest["quotes"]
             ),
             captions=latest(
-                page.captions.prefetch_related(None), counts["captions"], "article__published_on"
+                PhotoCaption.objects.published().for_list().prefetch_related(None),
+                newest["captions"],
             ),
             list_query=f"{name}={self.object.slug}",
             shown=self.shown,
@@ -433,7 +372,6 @@ class SpellingsMixin:
 class PlaceDetailView(SpellingsMixin, SubjectDetailView):
     model = Place
     subject_label = "Place"
-    page_selector = selectors.place_page
 
     def get_queryset(self):
         # Three levels of parents cover the map's walk up to the country without more queries.
@@ -461,7 +399,6 @@ class PlaceDetailView(SpellingsMixin, SubjectDetailView):
 class SpeakerDetailView(SpellingsMixin, SubjectDetailView):
     model = Speaker
     subject_label = "Speaker"
-    page_selector = selectors.speaker_page
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -481,7 +418,6 @@ class SpeakerDetailView(SpellingsMixin, SubjectDetailView):
 class TagDetailView(SubjectDetailView):
     model = Tag
     subject_label = "Tag"
-    page_selector = selectors.tag_page
 
     def get(self, request, *args, **kwargs):
         # A tag that was merged into another or renamed keeps its old address as a redirect.
@@ -496,4 +432,3 @@ class TagDetailView(SubjectDetailView):
 class OutletDetailView(SubjectDetailView):
     model = Outlet
     subject_label = "Outlet"
-    page_selector = selectors.outlet_page

@@ -7,8 +7,9 @@ Walked: the planner walks the date index and checks each row against the filter 
 a comparison no index serves), stopping after a page. Cheap when matching rows are dense on
 the page's days, however many rows the filter names in the whole archive.
 
-The list views and subject pages choose per page (see archive.public.pagination and
-archive.public.selectors); both forms keep exactly the same rows.
+The subject page selectors accept either form per section (archive.public.selectors); both keep
+exactly the same rows. The public pages themselves now take their rows' ids from the facet
+index (archive.public.pagination, views) and use the looked-up form.
 """
 
 from __future__ import annotations

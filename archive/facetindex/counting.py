@@ -1,0 +1,216 @@
+"""Counting with the facet index: which documents match, and each facet value's count among them.
+
+A `Selection` is one list's filters turned into ids (a place with every place inside it; the
+rows a text search found, as the database's ids). Its `mask` is a boolean array over one kind's
+slots; `facet_counts` counts a facet's values over a mask with one `bincount`, whatever the size
+of the matching set. The rules follow the list pages' own (archive.public.filters, facets):
+
+- a quote's or caption's place filter matches its own place or its article's places, while its
+  place facet counts its article's places;
+- a caption's agency filter matches the agency or the distributor; its facet counts the agency;
+- an article's speakers are the speakers of its quotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from archive.facetindex.store import Docs, FacetIndex
+
+# How each kind's facets count: ("column", name), ("pairs", name) or ("article_pairs", name)
+# for the places of a quote's or caption's article.
+FACETS: dict[str, dict[str, tuple[str, str]]] = {
+    "article": {
+        "place": ("pairs", "place"),
+        "tag": ("pairs", "tag"),
+        "outlet": ("column", "outlet"),
+        "speaker": ("pairs", "speaker"),
+    },
+    "quote": {
+        "speaker": ("column", "speaker"),
+        "place": ("article_pairs", "place"),
+        "outlet": ("column", "outlet"),
+        "tag": ("pairs", "tag"),
+    },
+    "caption": {
+        "agency": ("column", "agency"),
+        "place": ("article_pairs", "place"),
+        "tag": ("pairs", "tag"),
+    },
+}
+
+# How each kind's filters match: any of these sources holding one of the ids.
+FILTERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "article": {
+        "place": (("pairs", "place"),),
+        "tag": (("pairs", "tag"),),
+        "outlet": (("column", "outlet"),),
+        "speaker": (("pairs", "speaker"),),
+    },
+    "quote": {
+        "speaker": (("column", "speaker"),),
+        "place": (("column", "place"), ("article_pairs", "place")),
+        "outlet": (("column", "outlet"),),
+        "tag": (("pairs", "tag"),),
+    },
+    "caption": {
+        "agency": (("column", "agency"), ("column", "distributor")),
+        "place": (("column", "place"), ("article_pairs", "place")),
+        "tag": (("pairs", "tag"),),
+    },
+}
+
+
+def _holds(docs: Docs, articles: Docs, source: tuple[str, str], ids: np.ndarray) -> np.ndarray:
+    """Return which slots of docs have one of ids in source."""
+    how, name = source
+    if how == "column":
+        return np.isin(docs.columns[name], ids)
+    if how == "pairs":
+        slots, values = docs.pairs[name]
+        found = np.zeros(docs.size, dtype=np.bool_)
+        found[slots[np.isin(values, ids)]] = True
+        return found
+    # The article's pairs, seen from its quotes or captions.
+    slots, values = articles.pairs[name]
+    held = np.zeros(articles.size, dtype=np.bool_)
+    held[slots[np.isin(values, ids)]] = True
+    return held[docs.columns["aslot"]]
+
+
+def _bincount(values: np.ndarray, weights: np.ndarray | None = None) -> dict[int, int]:
+    if not len(values):
+        return {}
+    counts = np.bincount(values, weights=weights)
+    found = np.flatnonzero(counts)
+    found = found[found > 0]  # 0 stands for "none"
+    return dict(zip(found.tolist(), counts[found].astype(np.int64).tolist(), strict=True))
+
+
+def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> dict[int, int]:
+    """Return {value id: how many matching documents have it} for one facet of one kind."""
+    docs = index.docs[kind]
+    how, name = FACETS[kind][facet]
+    if how == "column":
+        return _bincount(docs.columns[name][mask])
+    if how == "pairs":
+        _slots, values = docs.pairs[name]
+        return _bincount(values[docs.pair_positions(name, mask)])
+    # Each matching quote counts once for each place of its article.
+    articles = index.docs["article"]
+    per_article = np.bincount(docs.columns["aslot"][mask], minlength=articles.size)
+    slots, values = articles.pairs[name]
+    positions = articles.pair_positions(name, per_article > 0)
+    return _bincount(values[positions], weights=per_article[slots[positions]])
+
+
+def newest_ids(index: FacetIndex, kind: str, mask: np.ndarray) -> np.ndarray:
+    """Return the ids of the slots in mask, newest day first and, within a day, highest id
+    first (the lists' `-date, -pk`)."""
+    docs = index.docs[kind]
+    key = ("order", kind)
+    if key not in index.memo:
+        index.memo[key] = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
+    order = index.memo[key]
+    return docs.ids[order[mask[order]]]
+
+
+@dataclass
+class Selection:
+    """One list's filters as ids: facet name → ids, a day range, and ids the database found."""
+
+    kind: str
+    subjects: dict[str, list[int]] = field(default_factory=dict)
+    first_day: int | None = None
+    last_day: int | None = None
+    # For each filter the index does not hold (text, photographer), the ids the database found.
+    found: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def masks(self, index: FacetIndex) -> dict[str, np.ndarray]:
+        """Return one mask per active filter (live documents only in "alive")."""
+        docs, articles = index.docs[self.kind], index.docs["article"]
+        masks = {"alive": docs.alive}
+        for name, ids in self.subjects.items():
+            wanted = np.array(ids, dtype=np.int32)
+            held = np.zeros(docs.size, dtype=np.bool_)
+            for source in FILTERS[self.kind][name]:
+                held |= _holds(docs, articles, source, wanted)
+            masks[name] = held
+        day = docs.columns["day"]
+        if self.first_day is not None:
+            masks["from"] = day >= self.first_day
+        if self.last_day is not None:
+            masks["to"] = day <= self.last_day
+        for name, found in self.found.items():
+            masks[name] = np.isin(docs.ids, found)
+        return masks
+
+
+class Matcher:
+    """The matching documents of one selection, with or without one filter (for its facet)."""
+
+    def __init__(self, index: FacetIndex, selection: Selection):
+        self.index = index
+        self.kind = selection.kind
+        self.parts = selection.masks(index)
+        self._masks: dict[str | None, np.ndarray] = {}
+
+    def mask(self, skip: str | None = None) -> np.ndarray:
+        if skip not in self._masks:
+            mask = self.parts["alive"].copy()
+            for name, part in self.parts.items():
+                if name != skip and name != "alive":
+                    mask &= part
+            self._masks[skip] = mask
+        return self._masks[skip]
+
+    def ordered_ids(self, *, newest_first: bool = True) -> np.ndarray:
+        """Return the matching documents' ids by day and id, newest first (or oldest first),
+        as the lists order them (`-date, -pk`)."""
+        ids = newest_ids(self.index, self.kind, self.mask())
+        return ids if newest_first else ids[::-1]
+
+    def count(self, skip: str | None = None) -> int:
+        return int(np.count_nonzero(self.mask(skip)))
+
+    def days(self) -> list[tuple[int, int]]:
+        """Return (day ordinal, matching documents that day), oldest first."""
+        if set(self.parts) == {"alive"}:  # the whole list's, worked out once per index
+            key = ("days", self.kind)
+            if key not in self.index.memo:
+                self.index.memo[key] = self._days()
+            return self.index.memo[key]
+        return self._days()
+
+    def _days(self) -> list[tuple[int, int]]:
+        days = self.index.docs[self.kind].columns["day"][self.mask()]
+        if not len(days):
+            return []
+        first = int(days.min())
+        counts = np.bincount(days - first)
+        found = np.flatnonzero(counts)
+        return list(zip((found + first).tolist(), counts[found].tolist(), strict=True))
+
+    def facet(self, name: str) -> dict[int, int]:
+        """Return a facet's counts under every filter but its own.
+
+        When no other filter is active the counts are the whole list's, worked out once per
+        index (the home page, unfiltered and paged lists share them)."""
+        if set(self.parts) <= {"alive", name}:
+            key = ("whole", self.kind, name)
+            if key not in self.index.memo:
+                self.index.memo[key] = facet_counts(self.index, self.kind, name, self.mask(name))
+            return self.index.memo[key]
+        return facet_counts(self.index, self.kind, name, self.mask(skip=name))
+
+    def facet_top(self, name: str, size: int) -> dict[int, int]:
+        """Return the facet's counts of its `size` largest values and of every value tied with
+        the smallest of those (so that ordering ties by name picks the same values)."""
+        counts = self.facet(name)
+        if len(counts) <= size or size <= 0:
+            return counts
+        values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+        least = np.partition(values, len(values) - size)[len(values) - size]
+        return {pk: n for pk, n in counts.items() if n >= least}

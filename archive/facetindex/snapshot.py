@@ -1,0 +1,103 @@
+"""Saving and loading the facet index as one uncompressed .npz file, for a fast cold start.
+
+The file holds every array, the labels (as JSON) and the log position and database token the
+index is current at. A file from another database, of another format or unreadable is ignored
+(the index is then built from the database). Written to a temporary name and renamed, so a
+worker never reads half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import connection
+
+from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
+
+FORMAT = 2
+
+
+def snapshot_path() -> Path | None:
+    """Return where this database's snapshot lives, or None when snapshots are off."""
+    folder = getattr(settings, "ARCHIVE_FACET_SNAPSHOT_DIR", None)
+    if not folder:
+        return None
+    db = connection.settings_dict
+    identity = f"{connection.vendor}:{db.get('HOST')}:{db.get('PORT')}:{db.get('NAME')}"
+    return Path(folder) / f"facets-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.npz"
+
+
+def snapshot_save(index: FacetIndex, path: Path) -> None:
+    """Write the index to path, atomically."""
+    arrays: dict[str, np.ndarray] = {}
+    for kind in KINDS:
+        docs = index.docs[kind]
+        arrays[f"{kind}.ids"] = docs.ids
+        arrays[f"{kind}.alive"] = docs.alive
+        for name, column in docs.columns.items():
+            arrays[f"{kind}.col.{name}"] = column
+        for name, (slots, values) in docs.pairs.items():
+            arrays[f"{kind}.pair.{name}.slots"] = slots
+            arrays[f"{kind}.pair.{name}.values"] = values
+            arrays[f"{kind}.pair.{name}.head"] = docs.heads[name]
+    labels = index.labels
+    meta = {
+        "format": FORMAT,
+        "position": index.position,
+        "token": index.token,
+        "slug": {k: list(v.items()) for k, v in labels.slug.items()},
+        "name": {k: list(v.items()) for k, v in labels.name.items()},
+        "parent": list(labels.parent.items()),
+    }
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            np.savez(out, **arrays)  # type: ignore[arg-type]
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def snapshot_load(path: Path, token: str) -> FacetIndex | None:
+    """Return the index saved at path for the database with this token, or None."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(data["meta"].tobytes().decode())
+            if meta.get("format") != FORMAT or meta.get("token") != token:
+                return None
+            docs = {}
+            for kind in KINDS:
+                empty = Docs.empty(kind)
+                docs[kind] = Docs(
+                    data[f"{kind}.ids"],
+                    data[f"{kind}.alive"],
+                    {name: data[f"{kind}.col.{name}"] for name in empty.columns},
+                    {
+                        name: (
+                            data[f"{kind}.pair.{name}.slots"],
+                            data[f"{kind}.pair.{name}.values"],
+                        )
+                        for name in empty.pairs
+                    },
+                    {name: data[f"{kind}.pair.{name}.head"] for name in empty.pairs},
+                )
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return None
+    labels = Labels()
+    for subject, rows in meta["slug"].items():
+        names = dict(meta["name"][subject])
+        labels.slug[subject] = {int(pk): slug for pk, slug in rows}
+        labels.name[subject] = {int(pk): names[pk] for pk, _slug in rows}
+        labels.by_slug[subject] = {slug: int(pk) for pk, slug in rows}
+    labels.parent = {int(pk): int(parent) for pk, parent in meta["parent"]}
+    return FacetIndex(docs, labels, int(meta["position"]), token)

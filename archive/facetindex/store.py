@@ -1,0 +1,246 @@
+"""The facet index's arrays: one slot per published article, quote and caption, and the labels.
+
+Each kind of document (article, quote, caption) is a `Docs`: its ids, an `alive` flag, a few
+single-valued columns (day, outlet, speaker, place…, 0 for none) and multi-valued pairs (slot,
+value) such as an article's places or tags. A changed article is never edited in place: its old
+slots (and its quotes' and captions') are marked dead and its current rows appended, so a reader
+that holds the previous arrays keeps a consistent view while a new index is swapped in. Dead
+slots are dropped when they become a large share (`compact`).
+
+Labels (slug and name of every place, tag, outlet and speaker, a place's parent) are kept here
+too, so a facet needs no query to name its values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+KINDS = ("article", "quote", "caption")
+
+# Each kind's single-valued columns and multi-valued pairs.
+COLUMNS = {
+    "article": ("day", "outlet"),
+    "quote": ("day", "outlet", "article", "aslot", "speaker", "place"),
+    "caption": ("day", "outlet", "article", "aslot", "agency", "distributor", "place"),
+}
+PAIRS = {
+    "article": ("place", "tag", "speaker", "cited"),
+    "quote": ("tag",),
+    "caption": ("tag",),
+}
+SUBJECTS = ("place", "tag", "outlet", "speaker")
+COMPACT_SHARE = 0.25
+
+
+def _empty(dtype=np.int32) -> np.ndarray:
+    return np.zeros(0, dtype=dtype)
+
+
+@dataclass
+class Docs:
+    """The documents of one kind: ids, liveness, columns and pairs, all numpy arrays."""
+
+    ids: np.ndarray
+    alive: np.ndarray
+    columns: dict[str, np.ndarray]
+    pairs: dict[str, tuple[np.ndarray, np.ndarray]]
+    # For each pair name, where each slot's pairs start in the head of the pair arrays, which is
+    # sorted by slot (len = slots in the head + 1); pairs appended later form an unsorted tail.
+    heads: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, kind: str) -> Docs:
+        return cls(
+            _empty(np.int64),
+            _empty(np.bool_),
+            {name: _empty() for name in COLUMNS[kind]},
+            {name: (_empty(), _empty()) for name in PAIRS[kind]},
+            {name: np.zeros(1, dtype=np.int64) for name in PAIRS[kind]},
+        )
+
+    def sorted(self) -> Docs:
+        """Return the same documents with every pair sorted by slot, all of it head."""
+        pairs, heads = {}, {}
+        for name, (slots, values) in self.pairs.items():
+            order = np.argsort(slots, kind="stable")
+            pairs[name] = (slots[order], values[order])
+            heads[name] = np.searchsorted(pairs[name][0], np.arange(self.size + 1)).astype(np.int64)
+        return replace(self, pairs=pairs, heads=heads)
+
+    def pair_positions(self, name: str, mask: np.ndarray) -> np.ndarray:
+        """Return the positions, in the pair arrays, of the pairs of the slots in mask.
+
+        Few slots: their runs in the sorted head, plus the tail's matches. Many: one pass."""
+        slots, _values = self.pairs[name]
+        offsets = self.heads.get(name)
+        if offsets is None or len(offsets) < 2:
+            return np.flatnonzero(mask[slots])
+        head_slots = len(offsets) - 1
+        chosen = np.flatnonzero(mask[:head_slots])
+        if len(chosen) * 8 > head_slots:
+            return np.flatnonzero(mask[slots])
+        starts = offsets[chosen]
+        lengths = offsets[chosen + 1] - starts
+        runs = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        head = runs + np.arange(int(lengths.sum()), dtype=np.int64)
+        end = int(offsets[-1])
+        tail = np.flatnonzero(mask[slots[end:]]) + end
+        return np.concatenate([head, tail]) if len(tail) else head
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def live_count(self) -> int:
+        return int(np.count_nonzero(self.alive))
+
+    def appended(
+        self,
+        ids: np.ndarray,
+        columns: dict[str, np.ndarray],
+        pairs: dict[str, tuple[np.ndarray, np.ndarray]],
+        dead: np.ndarray,
+    ) -> Docs:
+        """Return a copy with the slots in `dead` marked dead and new documents appended.
+
+        `pairs` give the new documents' pairs with slots counted from 0 among the new ones.
+        """
+        base = self.size
+        alive = self.alive.copy()
+        alive[dead] = False
+        return Docs(
+            np.concatenate([self.ids, ids.astype(np.int64)]),
+            np.concatenate([alive, np.ones(len(ids), dtype=np.bool_)]),
+            {
+                name: np.concatenate([self.columns[name], columns[name].astype(np.int32)])
+                for name in self.columns
+            },
+            {
+                name: (
+                    np.concatenate([slots, pairs[name][0].astype(np.int32) + base]),
+                    np.concatenate([values, pairs[name][1].astype(np.int32)]),
+                )
+                for name, (slots, values) in self.pairs.items()
+            },
+            self.heads,
+        )
+
+    def compacted(self) -> tuple[Docs, np.ndarray]:
+        """Return the documents without dead slots, and each old slot's new slot (-1: dropped)."""
+        keep = np.flatnonzero(self.alive)
+        moved = np.full(self.size, -1, dtype=np.int32)
+        moved[keep] = np.arange(len(keep), dtype=np.int32)
+        pairs = {}
+        for name, (slots, values) in self.pairs.items():
+            live = self.alive[slots] if len(slots) else np.zeros(0, dtype=np.bool_)
+            pairs[name] = (moved[slots[live]], values[live])
+        docs = Docs(
+            self.ids[keep],
+            np.ones(len(keep), dtype=np.bool_),
+            {name: column[keep] for name, column in self.columns.items()},
+            pairs,
+        )
+        return docs.sorted(), moved
+
+
+@dataclass
+class Labels:
+    """Slug and name of every place, tag, outlet and speaker; places' parents."""
+
+    slug: dict[str, dict[int, str]] = field(default_factory=dict)
+    name: dict[str, dict[int, str]] = field(default_factory=dict)
+    by_slug: dict[str, dict[str, int]] = field(default_factory=dict)
+    parent: dict[int, int] = field(default_factory=dict)
+
+    def set_rows(self, subject: str, rows: list[tuple], removed: Iterable[int] = ()) -> None:
+        """Store (id, slug, name[, parent]) rows of one subject; forget the removed ids."""
+        slugs = self.slug.setdefault(subject, {})
+        names = self.name.setdefault(subject, {})
+        lookup = self.by_slug.setdefault(subject, {})
+        for pk in removed:
+            old = slugs.pop(pk, None)
+            names.pop(pk, None)
+            if old is not None and lookup.get(old) == pk:
+                del lookup[old]
+            if subject == "place":
+                self.parent.pop(pk, None)
+        for row in rows:
+            pk, slug, name = row[0], row[1], row[2]
+            old = slugs.get(pk)
+            if old is not None and old != slug and lookup.get(old) == pk:
+                del lookup[old]
+            slugs[pk], names[pk], lookup[slug] = slug, name, pk
+            if subject == "place":
+                if row[3] is None:
+                    self.parent.pop(pk, None)
+                else:
+                    self.parent[pk] = row[3]
+
+    def ids(self, subject: str, slugs: list[str]) -> list[int]:
+        """Return the ids of the subjects with these slugs (unknown slugs name nothing)."""
+        lookup = self.by_slug.get(subject, {})
+        return [lookup[slug] for slug in slugs if slug in lookup]
+
+    def place_ids_inside(self, slugs: list[str], depth: int) -> list[int]:
+        """Return the ids of the places with these slugs and of the places inside them."""
+        found = set(self.ids("place", slugs))
+        frontier = set(found)
+        for _level in range(depth):
+            if not frontier:
+                break
+            frontier = {pk for pk, parent in self.parent.items() if parent in frontier}
+            found |= frontier
+        return sorted(found)
+
+    def copy(self) -> Labels:
+        return Labels(
+            {k: dict(v) for k, v in self.slug.items()},
+            {k: dict(v) for k, v in self.name.items()},
+            {k: dict(v) for k, v in self.by_slug.items()},
+            dict(self.parent),
+        )
+
+
+@dataclass
+class FacetIndex:
+    """Every published document's facet values, the subjects' labels, and the log position."""
+
+    docs: dict[str, Docs]
+    labels: Labels
+    position: int
+    token: str = ""
+    # The log rows at or after the position already applied (PostgreSQL, see changelog).
+    applied: frozenset[int] = frozenset()
+    # What is worked out once per index (it never changes: a change makes a new index).
+    memo: dict = field(default_factory=dict, compare=False)
+
+    def with_docs(self, docs: dict[str, Docs], **changes) -> FacetIndex:
+        return replace(self, docs=docs, memo={}, **changes)
+
+    def dead_share(self) -> float:
+        total = sum(d.size for d in self.docs.values())
+        dead = total - sum(d.live_count() for d in self.docs.values())
+        return dead / total if total else 0.0
+
+    def compacted(self) -> FacetIndex:
+        """Return the same index without dead slots (quotes and captions follow their article)."""
+        articles, moved = self.docs["article"].compacted()
+        docs = {"article": articles}
+        for kind in ("quote", "caption"):
+            compact, _ = self.docs[kind].compacted()
+            aslot = compact.columns["aslot"]
+            compact.columns["aslot"] = moved[aslot] if len(aslot) else aslot
+            docs[kind] = compact
+        return self.with_docs(docs)
+
+    def nbytes(self) -> int:
+        """Return the memory the arrays take (labels not counted)."""
+        total = 0
+        for docs in self.docs.values():
+            total += docs.ids.nbytes + docs.alive.nbytes
+            total += sum(c.nbytes for c in docs.columns.values())
+            total += sum(s.nbytes + v.nbytes for s, v in docs.pairs.values())
+        return total

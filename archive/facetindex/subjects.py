@@ -1,0 +1,155 @@
+"""Counts for the subject pages and the ranked indexes, from the facet index.
+
+A subject page (a place, speaker, tag or outlet) counts its published articles, quotes and
+captions by the same rules as its lists (archive.public.selectors); a ranked index lists every
+subject readers may see (`public()` on its queryset: one that published material uses, and for
+a place, one that holds such a place) with its count, most first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from archive.facetindex.counting import _bincount, _holds, newest_ids
+from archive.facetindex.store import Docs, FacetIndex
+
+# Which of each kind's columns or pairs hold a subject, for its page's sections.
+SECTIONS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
+    "place": {
+        "article": (("pairs", "place"),),
+        "quote": (("column", "place"),),
+        "caption": (("column", "place"),),
+    },
+    "speaker": {"article": (("pairs", "speaker"),), "quote": (("column", "speaker"),)},
+    "tag": {
+        "article": (("pairs", "tag"),),
+        "quote": (("pairs", "tag"),),
+        "caption": (("pairs", "tag"),),
+    },
+    "outlet": {
+        "article": (("column", "outlet"), ("pairs", "cited")),
+        "caption": (("column", "agency"), ("column", "distributor")),
+    },
+}
+SECTION_NAMES = {"article": "articles", "quote": "quotes", "caption": "captions"}
+
+
+def _sections(index: FacetIndex, subject: str, ids: list[int]) -> dict[str, np.ndarray]:
+    wanted = np.array(ids, dtype=np.int32)
+    articles = index.docs["article"]
+    masks = {}
+    for kind, sources in SECTIONS[subject].items():
+        docs = index.docs[kind]
+        held = np.zeros(docs.size, dtype=np.bool_)
+        for source in sources:
+            held |= _holds(docs, articles, source, wanted)
+        masks[kind] = held & docs.alive
+    return masks
+
+
+def subject_counts(index: FacetIndex, subject: str, ids: list[int]) -> dict[str, int]:
+    """Return how many published articles, quotes and captions a subject's page lists."""
+    counts = dict.fromkeys(SECTION_NAMES.values(), 0)
+    for kind, mask in _sections(index, subject, ids).items():
+        counts[SECTION_NAMES[kind]] = int(np.count_nonzero(mask))
+    return counts
+
+
+def subject_latest(
+    index: FacetIndex, subject: str, ids: list[int], size: int
+) -> dict[str, list[int]]:
+    """Return the ids of a subject page's latest articles, quotes and captions, newest first."""
+    latest: dict[str, list[int]] = {name: [] for name in SECTION_NAMES.values()}
+    for kind, mask in _sections(index, subject, ids).items():
+        latest[SECTION_NAMES[kind]] = newest_ids(index, kind, mask)[:size].tolist()
+    return latest
+
+
+def _live_values(docs: Docs, source: tuple[str, str]) -> np.ndarray:
+    how, name = source
+    if how == "column":
+        values = docs.columns[name][docs.alive]
+    else:
+        slots, values = docs.pairs[name]
+        values = values[docs.alive[slots]]
+    if not len(values):
+        return values
+    # Which values occur at all: a bincount is cheaper than sorting hundreds of thousands.
+    found = np.flatnonzero(np.bincount(values))
+    return found[found > 0]
+
+
+# What a subject's count is on its ranked index, and which uses make it public.
+COUNTED = {
+    "place": ("article", ("pairs", "place")),
+    "speaker": ("quote", ("column", "speaker")),
+    "tag": ("article", ("pairs", "tag")),
+    "outlet": ("article", ("column", "outlet")),
+}
+USES = {
+    "place": (
+        ("article", ("pairs", "place")),
+        ("quote", ("column", "place")),
+        ("caption", ("column", "place")),
+    ),
+    "speaker": (("quote", ("column", "speaker")),),
+    "tag": (
+        ("article", ("pairs", "tag")),
+        ("quote", ("pairs", "tag")),
+        ("caption", ("pairs", "tag")),
+    ),
+    "outlet": (
+        ("article", ("column", "outlet")),
+        ("article", ("pairs", "cited")),
+        ("caption", ("column", "agency")),
+        ("caption", ("column", "distributor")),
+    ),
+}
+
+
+def subject_public(index: FacetIndex, subject: str, depth: int) -> frozenset[int]:
+    """Return the ids of the subjects readers may see: used by published material (and, for
+    places, every place up to `depth` levels above a used one). Worked out once per index."""
+    key = ("public", subject, depth)
+    if key not in index.memo:
+        index.memo[key] = _public(index, subject, depth)
+    return index.memo[key]
+
+
+def _public(index: FacetIndex, subject: str, depth: int) -> frozenset[int]:
+    used: set[int] = set()
+    for kind, source in USES[subject]:
+        used.update(_live_values(index.docs[kind], source).tolist())
+    if subject == "place":
+        parent, frontier = index.labels.parent, set(used)
+        for _level in range(depth):
+            frontier = {parent[pk] for pk in frontier if pk in parent}
+            used |= frontier
+    return frozenset(used)
+
+
+def subject_ranking(index: FacetIndex, subject: str, depth: int) -> list[tuple[int, int]]:
+    """Return (id, count) for every public subject, most first, ties by name (once per index)."""
+    key = ("ranking", subject, depth)
+    if key not in index.memo:
+        index.memo[key] = _ranking(index, subject, depth)
+    return index.memo[key]
+
+
+def _ranking(index: FacetIndex, subject: str, depth: int) -> list[tuple[int, int]]:
+    kind, (how, name) = COUNTED[subject]
+    docs = index.docs[kind]
+    if how == "column":
+        counted = _bincount(docs.columns[name][docs.alive])
+    else:
+        slots, values = docs.pairs[name]
+        counted = _bincount(values[docs.alive[slots]])
+    names = index.labels.name[subject]
+    folded = subject in ("tag", "outlet")
+    public = [pk for pk in subject_public(index, subject, depth) if pk in names]
+
+    def order(pk: int):
+        label = names[pk].lower() if folded else names[pk]
+        return (-counted.get(pk, 0), label, pk)
+
+    return [(pk, counted.get(pk, 0)) for pk in sorted(public, key=order)]

@@ -1,0 +1,270 @@
+"""The facet index agrees with plain SQL after every kind of edit (a differential test).
+
+Random edits (tags added and removed, places moved and re-parented, articles published and
+unpublished, moved to another day or outlet, deleted; quotes and captions changed; tags merged
+and renamed), each followed by a comparison of every facet count, per-day count, subject page
+count and ranked index the index gives with the database's own count. Drafts never count.
+ARCHIVE_FACET_EDITS sets the number of edits (default 28: two rounds of every kind; a long run
+uses thousands).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import random
+
+import pytest
+from django.contrib.auth.models import User
+from django.http import QueryDict
+
+from archive.editorial.tagging import tag_merge, tag_rename
+from archive.editorial.workflow import article_status_set
+from archive.facetindex.build import index_build
+from archive.facetindex.changelog import engine_for
+from archive.facetindex.runtime import index_current, index_rebuild
+from archive.facetindex.subjects import subject_ranking
+from archive.models import (
+    PLACE_DEPTH,
+    Article,
+    ArticleStatus,
+    Outlet,
+    PhotoCaption,
+    Place,
+    Quote,
+    Speaker,
+    Tag,
+)
+from archive.public import facets, selectors
+from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
+from tests.factories import (
+    ArticleFactory,
+    OutletFactory,
+    PhotoCaptionFactory,
+    PlaceFactory,
+    QuoteFactory,
+    SpeakerFactory,
+)
+from tests.public.facet_oracle import sql_days, sql_facets, sql_rankings
+
+pytestmark = pytest.mark.django_db
+
+EDITS = int(os.environ.get("ARCHIVE_FACET_EDITS", "28"))
+LISTS = (
+    (ArticleFilter, Article, ("place", "tag", "outlet", "speaker")),
+    (QuoteFilter, Quote, ("speaker", "place", "outlet", "tag")),
+    (PhotoCaptionFilter, PhotoCaption, ("agency", "place", "tag")),
+)
+SUBJECT_PAGES = {
+    Place: selectors.place_page,
+    Speaker: selectors.speaker_page,
+    Tag: selectors.tag_page,
+    Outlet: selectors.outlet_page,
+}
+DAY = datetime.date(2022, 9, 1)
+
+
+def _world(rng: random.Random):
+    region = PlaceFactory(kind="region")
+    places = [region] + [PlaceFactory(parent=region if i % 2 else None) for i in range(5)]
+    outlets = [OutletFactory() for _ in range(4)]
+    speakers = [SpeakerFactory() for _ in range(5)]
+    tags = [f"tag {i}" for i in range(8)]
+    for i in range(24):
+        article = ArticleFactory(
+            outlet=rng.choice(outlets),
+            published_on=DAY + datetime.timedelta(days=rng.randrange(10)),
+            status=ArticleStatus.PUBLISHED if i % 5 else ArticleStatus.DRAFT,
+            places=rng.sample(places, rng.randrange(3)),
+            tags=rng.sample(tags, rng.randrange(3)),
+        )
+        for _ in range(rng.randrange(3)):
+            QuoteFactory(
+                article=article,
+                speaker=rng.choice(speakers),
+                place=rng.choice([None, *places]),
+                tags=rng.sample(tags, rng.randrange(2)),
+            )
+        for _ in range(rng.randrange(2)):
+            PhotoCaptionFactory(
+                article=article,
+                agency=rng.choice([None, *outlets]),
+                distributor=rng.choice([None, None, *outlets]),
+                place=rng.choice([None, *places]),
+                tags=rng.sample(tags, rng.randrange(2)),
+            )
+
+
+KINDS_OF_EDIT = 14
+
+
+def _edit(rng: random.Random, user, kind: int) -> str:
+    """Make one edit of this kind, at random; return what it was (for a failure's message)."""
+    articles = list(Article.objects.all())
+    places, tags = list(Place.objects.all()), list(Tag.objects.all())
+    article = rng.choice(articles)
+    if kind == 0 and tags:
+        article.tags.add(rng.choice(tags))
+    elif kind == 1 and article.tags.exists():
+        article.tags.remove(rng.choice(list(article.tags.all())))
+    elif kind == 2:
+        article.places.clear()
+        article.places.add(*rng.sample(places, rng.randrange(3)))
+    elif kind == 3:
+        status = ArticleStatus.DRAFT if article.is_published else ArticleStatus.PUBLISHED
+        article_status_set([article], status, user=user)
+    elif kind == 4:
+        article.published_on = DAY + datetime.timedelta(days=rng.randrange(12))
+        article.outlet = rng.choice(list(Outlet.objects.all()))
+        article.save()
+    elif kind == 5 and len(articles) > 5:
+        article.delete()
+    elif kind == 6 and len(tags) > 2:
+        source, target = rng.sample(tags, 2)
+        tag_merge([source], target, user=user)
+    elif kind == 7 and tags:
+        tag = rng.choice(tags)
+        tag_rename(tag, f"{tag.name} {rng.randrange(1000)}", user=user)
+    elif kind == 8:
+        place = rng.choice(places)
+        others = [p for p in places if p.pk != place.pk and p.parent_id is None]
+        Place.objects.filter(pk=place.pk).update(parent=rng.choice([None, *others]))
+    elif kind == 9 and (quote := Quote.objects.order_by("?").first()):
+        quote.speaker = rng.choice(list(Speaker.objects.all()))
+        quote.place = rng.choice([None, *places])
+        quote.save()
+        if tags:
+            quote.tags.add(rng.choice(tags))
+    elif kind == 10 and (caption := PhotoCaption.objects.order_by("?").first()):
+        caption.agency = rng.choice([None, *Outlet.objects.all()])
+        caption.article = rng.choice(articles)
+        caption.position = 1000 + rng.randrange(10**6)
+        caption.save()
+    elif kind == 11:
+        QuoteFactory(article=article, speaker=SpeakerFactory(), tags=[f"new {rng.randrange(99)}"])
+    elif kind == 12:
+        if article.cited_outlets.exists():
+            article.cited_outlets.clear()
+        else:
+            article.cited_outlets.add(rng.choice(list(Outlet.objects.all())))
+    else:
+        Article.objects.filter(pk=article.pk).update(status=ArticleStatus.IN_REVIEW)
+    return f"edit {kind} on article {article.slug}"
+
+
+def _random_filters(rng: random.Random, names: tuple[str, ...]) -> dict[str, list[str]]:
+    slugs = {
+        "place": list(Place.objects.values_list("slug", flat=True)),
+        "tag": list(Tag.objects.values_list("slug", flat=True)),
+        "outlet": list(Outlet.objects.values_list("slug", flat=True)),
+        "agency": list(Outlet.objects.values_list("slug", flat=True)),
+        "speaker": list(Speaker.objects.values_list("slug", flat=True)),
+    }
+    data: dict[str, list[str]] = {}
+    for name in rng.sample(names, rng.randrange(3)):
+        if slugs[name]:
+            data[name] = rng.sample(slugs[name], min(len(slugs[name]), 1 + rng.randrange(2)))
+    if rng.random() < 0.3:
+        data["from"] = [str(DAY + datetime.timedelta(days=rng.randrange(10)))]
+    return data
+
+
+def _mismatches(index, rng: random.Random) -> list[str]:
+    """Return every count on which the index and the database disagree."""
+    problems = []
+    for filter_class, model, names in LISTS:
+        for data in ({}, _random_filters(rng, names)):
+            base = model.objects.published()
+            query = QueryDict(mutable=True)
+            for name, values in data.items():
+                query.setlist(name, values)
+            filterset = filter_class(data=query, queryset=base)
+            assert filterset.is_valid(), filterset.form.errors
+            matcher = facets.list_matcher(filterset=filterset, index=index)
+            expected = sql_facets(filterset, base)
+            for name in names:
+                slugs = index.labels.slug[facets.SUBJECT_OF[name]]
+                got = {slugs[pk]: n for pk, n in matcher.facet(name).items()}
+                if got != expected[name]:
+                    problems.append(f"{model.__name__} {data} {name}: {got} != {expected[name]}")
+            days = sql_days(filterset.qs, filter_class.date_field)
+            if facets.matcher_days(matcher) != days:
+                problems.append(f"{model.__name__} {data} days differ")
+            if matcher.count() != filterset.qs.count():
+                problems.append(f"{model.__name__} {data} count differs")
+    for model, page in SUBJECT_PAGES.items():
+        for subject in model.objects.all():
+            expected = selectors.subject_counts(page=page(**{model._meta.model_name: subject}))
+            got = selectors.subject_page_counts(subject=subject)
+            if got != expected:
+                problems.append(f"{model.__name__} {subject.slug}: {got} != {expected}")
+    for subject, expected in sql_rankings().items():
+        got = subject_ranking(index, subject, PLACE_DEPTH)
+        if got != expected:
+            problems.append(f"ranking of {subject}: {got} != {expected}")
+    return problems
+
+
+def test_every_count_from_the_index_equals_plain_sql_after_each_random_edit():
+    rng = random.Random(14)
+    user = User.objects.create_superuser("facets", "facets@example.org", "pw-for-tests-only")
+    _world(rng)
+    index_rebuild(save=False)
+    assert _mismatches(index_current(), rng) == []
+    for step in range(EDITS):
+        # Every kind of edit comes once in each round of KINDS_OF_EDIT steps, in random order.
+        if step % KINDS_OF_EDIT == 0:
+            kinds = rng.sample(range(KINDS_OF_EDIT), KINDS_OF_EDIT)
+        what = _edit(rng, user, kinds[step % KINDS_OF_EDIT])
+        index = index_current()
+        problems = _mismatches(index, rng)
+        assert problems == [], f"after step {step} ({what})"
+    # The kept index counts what a fresh build counts, whatever it went through.
+    fresh = index_build(engine_for_default())
+    for kind, docs in index.docs.items():
+        assert sorted(docs.ids[docs.alive].tolist()) == fresh.docs[kind].ids.tolist(), kind
+
+
+def engine_for_default():
+    from django.db import connection
+
+    return engine_for(connection)
+
+
+def test_a_draft_never_counts_and_publishing_it_counts_on_the_next_request(client):
+    izyum = PlaceFactory(name="Izyum", slug="izyum")
+    ArticleFactory(places=[izyum], tags=["counter-offensive"])
+    draft = ArticleFactory(places=[izyum], tags=["secret"], status=ArticleStatus.DRAFT)
+    page = client.get("/articles/")
+    assert page.context["result_count"] == 1
+    tags = {v.slug: v.count for f in page.context["facets"] if f.name == "tag" for v in f.values}
+    assert tags == {"counter-offensive": 1}
+    Article.objects.filter(pk=draft.pk).update(status=ArticleStatus.PUBLISHED)
+    page = client.get("/articles/?place=izyum")
+    assert page.context["result_count"] == 2
+    tags = {v.slug: v.count for f in page.context["facets"] if f.name == "tag" for v in f.values}
+    assert tags == {"counter-offensive": 1, "secret": 1}
+
+
+def test_a_worker_behind_a_pruned_log_starts_again_and_misses_nothing():
+    from django.core.management import call_command
+
+    from archive.facetindex import runtime
+
+    izyum = PlaceFactory(slug="izyum")
+    first = ArticleFactory(places=[izyum])
+    behind = index_current()  # a worker that then sees no request for a while
+    second = ArticleFactory(places=[izyum])
+    out = io.StringIO()
+    call_command("rebuild_facet_index", stdout=out)
+    assert "change-log rows deleted" in out.getvalue()
+    runtime._state["index"] = behind
+    third = ArticleFactory(places=[izyum])
+    index = index_current()
+    place = index.labels.by_slug["place"]["izyum"]
+    counts = facets.whole_list_matcher(Article, index).facet("place")
+    assert counts == {place: 3}
+    assert sorted(index.docs["article"].ids[index.docs["article"].alive].tolist()) == sorted(
+        [first.pk, second.pk, third.pk]
+    )
