@@ -27,7 +27,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 # Rows are fetched from the database this many at a time.
 CHUNK = 2000
 # At most this many articles (the latest) are read for one subject.
-MAX_ARTICLES = 2000
+MAX_ARTICLES = 200
 
 
 @dataclass(frozen=True)
