@@ -21,10 +21,12 @@ class RankedIndexView(TemplateView):
     per_page = 100
 
     def ranked(self) -> list[tuple[int, int]]:
-        """Return (id, count) for every row, most first, from the facet index."""
-        ranking = type(self).ranking
-        assert ranking is not None, "a ranked index names its ranking"
-        return ranking()
+        """Return (id, count) for every row, most first, from the facet index (once a request)."""
+        if not hasattr(self, "_ranked"):
+            ranking = type(self).ranking
+            assert ranking is not None, "a ranked index names its ranking"
+            self._ranked = ranking()
+        return self._ranked
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
