@@ -96,7 +96,7 @@ def ensure_archive(kind: str, articles: int, seed: int) -> tuple[str, float | No
 def facet_index(env: dict[str, str]) -> None:
     """Save the facet index's snapshot, as a deployment does after a bulk load."""
     done = manage(env, "rebuild_facet_index")
-    print(done.stdout.strip(), flush=True)
+    print(done.strip(), flush=True)
 
 
 def analyse(env: dict[str, str]) -> None:

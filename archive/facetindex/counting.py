@@ -172,6 +172,19 @@ class Matcher:
         ids = newest_ids(self.index, self.kind, self.mask())
         return ids if newest_first else ids[::-1]
 
+    def ranked_ids(self, found: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Return the matching documents' ids by best score first, then newest day, then
+        highest id (the lists' `-rank, -date, -pk`), given each found id's score.
+
+        Every id in the mask must be among `found` (the mask holds the text filter's part)."""
+        docs = self.index.docs[self.kind]
+        slots = np.flatnonzero(self.mask())
+        ids = docs.ids[slots]
+        order = np.argsort(found, kind="stable")
+        score = scores[order][np.searchsorted(found[order], ids)]
+        ranked = np.lexsort((-ids, -docs.columns["day"][slots], -score))
+        return ids[ranked]
+
     def count(self, skip: str | None = None) -> int:
         return int(np.count_nonzero(self.mask(skip)))
 

@@ -185,6 +185,17 @@ def article_search(
     )
 
 
+def article_matches(terms: list[Term], *, scored: bool = False) -> list[tuple]:
+    """Return (id,) for every article, published or not, whose text matches every term, or
+    (id, rank) when `scored` (the rank `article_search` gives), from one pass over the index.
+
+    Nothing is joined or sorted: the caller keeps the published rows its other filters keep
+    (the facet index does it over arrays) and orders them. Terms must not be empty.
+    """
+    backend = search_backend(connections[Article.objects.db])
+    return backend.matches("article", [term.spellings for term in terms], scored=scored)
+
+
 def quote_search(
     queryset: QuerySet[Quote], text: str, *, terms: list[Term] | None = None
 ) -> QuerySet[Quote]:
