@@ -148,6 +148,9 @@ class ArchiveFilter(django_filters.FilterSet):
     revision: int | None = None
     # The facet index, when the caller has it: slugs are turned into ids without a query.
     index: FacetIndex | None = None
+    # Set by a caller that cuts best-match pages from the facet index (the list pages): an
+    # article search then fetches its matches' scores with their ids, in the same query.
+    rank_in_index = False
 
     def __init__(self, data=None, *args, **kwargs):
         # A search with no sort chosen is ordered by best match: the sort menu says so.
@@ -325,7 +328,9 @@ class ArticleFilter(ArchiveFilter):
 
     def text_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
         text = self.form.cleaned_data.get("q")
-        if not text or self.ordering_kind() != "relevance" or not self.search_terms(text):
+        if not (text and self.rank_in_index and self.ordering_kind() == "relevance"):
+            return None
+        if not self.search_terms(text):
             return None
         ids, scores = self._text_matches(text)
         return (ids, scores) if scores is not None else None
@@ -333,7 +338,7 @@ class ArticleFilter(ArchiveFilter):
     def _text_matches(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
         memo = self.__dict__.setdefault("_matches", {})
         if text not in memo:
-            scored = self.ordering_kind() == "relevance"
+            scored = self.rank_in_index and self.ordering_kind() == "relevance"
             rows = search.article_matches(self.search_terms(text), scored=scored)
             ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
             scores = (

@@ -92,6 +92,7 @@ class ArchiveListView(FilterView):
         self.index = index_current()
         self.filterset.revision = self.revisions.content
         self.filterset.index = self.index
+        self.filterset.rank_in_index = True
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
         self.matcher = (
