@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from archive.facetindex.store import FacetIndex
+from archive.facetindex.subjects import subject_public
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -244,13 +245,24 @@ class ArchiveFilter(django_filters.FilterSet):
         """
         memo = self.__dict__.setdefault("_terms", {})
         if text not in memo:
+            index = self.index
+            # Which places and speakers readers may see (and so lend their spellings): from
+            # the facet index when the caller has it, else from the database.
+            public = (
+                {
+                    "place": subject_public(index, "place", PLACE_DEPTH),
+                    "speaker": subject_public(index, "speaker", PLACE_DEPTH),
+                }
+                if index is not None
+                else None
+            )
             if self.revision is None:
-                memo[text] = search.parse_terms(text)
+                memo[text] = search.parse_terms(text, public=public)
             else:
                 memo[text] = cached_read(
                     "terms",
                     {"text": text},
-                    lambda: search.parse_terms(text),
+                    lambda: search.parse_terms(text, public=public),
                     revision=self.revision,
                 )
         return memo[text]
