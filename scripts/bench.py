@@ -109,7 +109,7 @@ def analyse(env: dict[str, str]) -> None:
     )
 
 
-def measure_in_process(url: str, rounds: int) -> dict:
+def measure_in_process(url: str, rounds: int, only: str = "") -> dict:
     """Time each scenario with Django's test client in this process; count its SQL queries.
 
     Fresh: every request an address not asked before, with the cache emptied first, as a reader
@@ -131,9 +131,11 @@ def measure_in_process(url: str, rounds: int) -> dict:
     from archive.public.bench import bench_scenarios
 
     client = Client()
-    scenarios = bench_scenarios()
+    every = bench_scenarios()
+    # `only` keeps the scenarios whose name contains it (e.g. "text search").
+    scenarios = [scenario for scenario in every if only in scenario[0]]
     cache.clear()
-    cold_ms, cold_queries, _ = _timed(client, scenarios[1][1](10_000))
+    cold_ms, cold_queries, _ = _timed(client, every[1][1](10_000))
     results = []
     for name, address in scenarios:
         fresh, queries, statuses = [], [], set()
@@ -158,7 +160,7 @@ def measure_in_process(url: str, rounds: int) -> dict:
                 "queries": max(queries),
             }
         )
-    after_edit = _after_edit(client, scenarios, rounds=min(rounds, 10))
+    after_edit = _after_edit(client, every, rounds=min(rounds, 10))
     started = time.perf_counter()
     index = index_build(engine_for(connection))
     build_s = time.perf_counter() - started
@@ -363,17 +365,29 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load run")
+    parser.add_argument(
+        "--only", default="", help="measure only the scenarios whose name contains this text"
+    )
     parser.add_argument("--measure-only", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.measure_only:
         # Runs in a child process so Django is configured for exactly one database.
-        print(json.dumps(measure_in_process(args.measure_only, args.rounds)))
+        print(json.dumps(measure_in_process(args.measure_only, args.rounds, args.only)))
         return
 
     url, built = ensure_archive(args.database, args.articles, args.seed)
     child = subprocess.run(
-        [sys.executable, __file__, "--measure-only", url, "--rounds", str(args.rounds)],
+        [
+            sys.executable,
+            __file__,
+            "--measure-only",
+            url,
+            "--rounds",
+            str(args.rounds),
+            "--only",
+            args.only,
+        ],
         cwd=ROOT,
         env=bench_env(url),
         check=True,
