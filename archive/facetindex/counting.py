@@ -117,6 +117,37 @@ def newest_ids(index: FacetIndex, kind: str, mask: np.ndarray) -> np.ndarray:
     return docs.ids[order[mask[order]]]
 
 
+class RankedIds:
+    """Ids in best-match order, sorted only as far as a page reaches.
+
+    A slice up to position k picks the k best scores with a partition (linear time), sorts
+    just those (and any tied with the k-th) by score, day and id, and cuts the page: the same
+    rows, in the same order, as a full sort would put there, without sorting every match.
+    """
+
+    def __init__(self, ids: np.ndarray, days: np.ndarray, scores: np.ndarray):
+        self.ids, self.days, self.scores = ids, days, scores
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, cut: slice) -> np.ndarray:
+        start, stop, _step = cut.indices(len(self.ids))
+        if stop <= start:
+            return self.ids[:0]
+        return self.top(stop)[start:stop]
+
+    def top(self, k: int) -> np.ndarray:
+        """Return the k best-ranked ids (all of them if there are fewer), in order."""
+        n = len(self.ids)
+        chosen = np.arange(n)
+        if k < n:
+            least = np.partition(self.scores, n - k)[n - k]  # the k-th best score
+            chosen = np.flatnonzero(self.scores >= least)
+        order = np.lexsort((-self.ids[chosen], -self.days[chosen], -self.scores[chosen]))
+        return self.ids[chosen[order]][:k]
+
+
 @dataclass
 class Selection:
     """One list's filters as ids: facet name → ids, a day range, and ids the database found."""
@@ -171,6 +202,19 @@ class Matcher:
         as the lists order them (`-date, -pk`)."""
         ids = newest_ids(self.index, self.kind, self.mask())
         return ids if newest_first else ids[::-1]
+
+    def ranked_ids(self, found: np.ndarray, scores: np.ndarray) -> RankedIds:
+        """Return the matching documents' ids ranked by best score first, then newest day,
+        then highest id (the lists' `-rank, -date, -pk`), given each found id's score.
+
+        Every id in the mask must be among `found` (the mask holds the text filter's part)."""
+        docs = self.index.docs[self.kind]
+        slots = np.flatnonzero(self.mask())
+        ids = docs.ids[slots]
+        # Each found id's score, looked up by id in one gather rather than a sort.
+        by_id = np.zeros(int(max(found.max(initial=0), ids.max(initial=0))) + 1)
+        by_id[found] = scores
+        return RankedIds(ids, docs.columns["day"][slots], by_id[ids])
 
     def count(self, skip: str | None = None) -> int:
         return int(np.count_nonzero(self.mask(skip)))

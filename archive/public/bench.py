@@ -79,6 +79,7 @@ def bench_scenarios() -> list[Scenario]:
         ("list, three facets + date", three_facets),
         ("text search, broad", broad),
         ("text search, a place", lambda i: f"/articles/?q={pick(rare, i)}"),
+        ("text search, broad, newest first", lambda i: f"{broad(i)}&sort=newest"),
         ("deep page", lambda i: f"/articles/?page={max(pages - 1 - i * 13, 1)}"),
         ("place page", lambda i: f"/places/{pick(places, i)}/"),
         ("speaker page", lambda i: f"/speakers/{pick(speakers, i)}/"),

@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.db.models import Count, F, QuerySet
 from django.utils.html import format_html_join
 
@@ -84,9 +83,7 @@ def list_matcher(*, filterset: ArchiveFilter, index: FacetIndex | None = None) -
         selection.last_day = data["to"].toordinal()
     for name in DATABASE_FILTERS:
         if data.get(name):
-            rows = filterset.filters[name].filter(model.objects.published(), data[name])
-            found = rows.order_by().values_list("pk", flat=True)
-            selection.found[name] = np.array(list(found), dtype=np.int64)
+            selection.found[name] = filterset.found_ids(name, data[name])
     return Matcher(index, selection)
 
 

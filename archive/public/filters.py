@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 
 import django_filters
+import numpy as np
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from archive.facetindex.store import FacetIndex
+from archive.facetindex.subjects import subject_public
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -147,6 +149,9 @@ class ArchiveFilter(django_filters.FilterSet):
     revision: int | None = None
     # The facet index, when the caller has it: slugs are turned into ids without a query.
     index: FacetIndex | None = None
+    # Set by a caller that cuts best-match pages from the facet index (the list pages): an
+    # article search then fetches its matches' scores with their ids, in the same query.
+    rank_in_index = False
 
     def __init__(self, data=None, *args, **kwargs):
         # A search with no sort chosen is ordered by best match: the sort menu says so.
@@ -240,19 +245,41 @@ class ArchiveFilter(django_filters.FilterSet):
         """
         memo = self.__dict__.setdefault("_terms", {})
         if text not in memo:
+            index = self.index
+            # Which places and speakers readers may see (and so lend their spellings): from
+            # the facet index when the caller has it, else from the database.
+            public = (
+                {
+                    "place": subject_public(index, "place", PLACE_DEPTH),
+                    "speaker": subject_public(index, "speaker", PLACE_DEPTH),
+                }
+                if index is not None
+                else None
+            )
             if self.revision is None:
-                memo[text] = search.parse_terms(text)
+                memo[text] = search.parse_terms(text, public=public)
             else:
                 memo[text] = cached_read(
                     "terms",
                     {"text": text},
-                    lambda: search.parse_terms(text),
+                    lambda: search.parse_terms(text, public=public),
                     revision=self.revision,
                 )
         return memo[text]
 
     def text_search(self, queryset, text):
         raise NotImplementedError
+
+    def found_ids(self, name: str, value) -> np.ndarray:
+        """Return the ids of the published rows that a filter the facet index does not hold
+        (text, photographer) keeps, for the index to combine with the others."""
+        rows = self.filters[name].filter(self._meta.model.objects.published(), value)
+        return np.array(list(rows.order_by().values_list("pk", flat=True)), dtype=np.int64)
+
+    def text_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the ids and ranks of every text match, for a best-match list whose engine
+        ranks them in the same pass that finds them; None where the list ranks in SQL."""
+        return None
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__gte": value})
@@ -303,6 +330,36 @@ class ArticleFilter(ArchiveFilter):
 
     def text_search(self, queryset, text):
         return search.article_search(queryset, text, terms=self.search_terms(text))
+
+    def found_ids(self, name: str, value) -> np.ndarray:
+        # The text's matches come from the search index alone, in one pass that also ranks
+        # them when the list is ordered by best match; the facet index keeps the published.
+        if name == "q" and self.search_terms(value):
+            return self._text_matches(value)[0]
+        return super().found_ids(name, value)
+
+    def text_scores(self) -> tuple[np.ndarray, np.ndarray] | None:
+        text = self.form.cleaned_data.get("q")
+        if not (text and self.rank_in_index and self.ordering_kind() == "relevance"):
+            return None
+        if not self.search_terms(text):
+            return None
+        ids, scores = self._text_matches(text)
+        return (ids, scores) if scores is not None else None
+
+    def _text_matches(self, text: str) -> tuple[np.ndarray, np.ndarray | None]:
+        memo = self.__dict__.setdefault("_matches", {})
+        if text not in memo:
+            scored = self.rank_in_index and self.ordering_kind() == "relevance"
+            rows = search.article_matches(self.search_terms(text), scored=scored)
+            ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+            scores = (
+                np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+                if scored
+                else None
+            )
+            memo[text] = (ids, scores)
+        return memo[text]
 
     def filter_place(self, queryset, name, value):
         links = ArticlePlace.objects.filter(place_id__in=self.place_ids(value))

@@ -1,8 +1,10 @@
 """Pages of the public lists that cost the same at page 4,000 as at page 1.
 
 A date-ordered list knows every matching id in order from the facet index (archive.facetindex),
-so a page is cut from those ids and fetches its own rows by id (`IdPaginator`); a best-match
-list cuts its page from the ranked ids of its search (`RankedPaginator`).
+so a page is cut from those ids and fetches its own rows by id (`IdPaginator`), as is a page of
+an article search ordered by best match (its ids ranked by the facet index, `RankedIds`); a
+best-match list of quotes or photos cuts its page from the ranked ids of its search
+(`RankedPaginator`).
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ class RankedPaginator(Paginator):
 
 class IdPaginator(Paginator):
     """Pages of a list whose every matching id is known in order (from the facet index): a
-    page fetches just its own rows by id, whatever the filter and however deep the page."""
+    page fetches just its own rows by id, whatever the filter and however deep the page.
+
+    `ids` is an array, or anything with a length that gives a slice as an array of ids."""
 
     def __init__(
         self, object_list: QuerySet, per_page: int, *, ids: Sequence[int], fetch: QuerySet, **kwargs

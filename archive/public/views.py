@@ -92,6 +92,7 @@ class ArchiveListView(FilterView):
         self.index = index_current()
         self.filterset.revision = self.revisions.content
         self.filterset.index = self.index
+        self.filterset.rank_in_index = True
         valid = self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
         self.matcher = (
@@ -116,7 +117,21 @@ class ArchiveListView(FilterView):
         return response
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        kind = self.filterset.ordering_kind() if self.filterset.is_valid() else "newest"
+        valid = self.filterset.is_valid()
+        kind = self.filterset.ordering_kind() if valid else "newest"
+        scored = self.filterset.text_scores() if valid and kind == "relevance" else None
+        if scored is not None and self.matcher:
+            # Found and ranked in one pass over the search index; the facet index keeps the
+            # published rows the other filters keep and orders them: every page is cut from
+            # the full ranking, nothing is ranked again in SQL.
+            return IdPaginator(
+                queryset,
+                per_page,
+                ids=self.matcher.ranked_ids(*scored),
+                fetch=self.get_queryset(),
+                orphans=orphans,
+                allow_empty_first_page=allow_empty_first_page,
+            )
         if kind == "relevance":
             return RankedPaginator(
                 queryset,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -95,8 +96,13 @@ def _names(kinds: dict, filters: dict[str, tuple[Q, Q]]) -> list[tuple[str, int,
     return list(combined) if combined is not None else []
 
 
-def _spellings_by_name(units: list[tuple[Words, bool]]) -> dict[str, list[Words]]:
-    """Map each place or speaker spelling found in the text to all spellings of its owner."""
+def _spellings_by_name(
+    units: list[tuple[Words, bool]], public: Mapping[str, Collection[int]] | None = None
+) -> dict[str, list[Words]]:
+    """Map each place or speaker spelling found in the text to all spellings of its owner.
+
+    `public` gives, per kind, the ids readers may see when the caller knows them (the facet
+    index does); otherwise the database is asked."""
     if not units:
         return {}
     kinds: dict[str, tuple[Any, Any]] = {
@@ -115,8 +121,15 @@ def _spellings_by_name(units: list[tuple[Words, bool]]) -> dict[str, list[Words]
     # Only a public place or speaker lends its spellings: one only drafts name stays unnamed.
     filters = {}
     for kind, ids in owners.items():
-        public = kinds[kind][0]._default_manager.public().filter(pk__in=ids).values("pk")
-        filters[kind] = (Q(pk__in=public), Q(owner_id__in=public))
+        if public is not None:
+            shown: Any = sorted(pk for pk in ids if pk in public[kind])
+            if not shown:
+                continue
+        else:
+            shown = kinds[kind][0]._default_manager.public().filter(pk__in=ids).values("pk")
+        filters[kind] = (Q(pk__in=shown), Q(owner_id__in=shown))
+    if not filters:
+        return {}
     for kind, pk, name in _names(kinds, filters):
         if words := tuple(WORD.findall(name)):
             family.setdefault((kind, pk), []).append(words)
@@ -127,10 +140,12 @@ def _spellings_by_name(units: list[tuple[Words, bool]]) -> dict[str, list[Words]
     return by_name
 
 
-def parse_terms(text: str) -> list[Term]:
-    """Turn query text into the terms an article must contain, spellings expanded."""
+def parse_terms(text: str, *, public: Mapping[str, Collection[int]] | None = None) -> list[Term]:
+    """Turn query text into the terms an article must contain, spellings expanded.
+
+    `public`: the ids of the places and speakers readers may see, if the caller knows them."""
     units = _units(text or "")
-    by_name = _spellings_by_name(units)
+    by_name = _spellings_by_name(units, public)
     terms: list[Term] = []
     i = 0
     while i < len(units) and len(terms) < MAX_TERMS:
@@ -183,6 +198,17 @@ def article_search(
         kind="article",
         terms=terms,
     )
+
+
+def article_matches(terms: list[Term], *, scored: bool = False) -> list[tuple]:
+    """Return (id,) for every article, published or not, whose text matches every term, or
+    (id, rank) when `scored` (the rank `article_search` gives), from one pass over the index.
+
+    Nothing is joined or sorted: the caller keeps the published rows its other filters keep
+    (the facet index does it over arrays) and orders them. Terms must not be empty.
+    """
+    backend = search_backend(connections[Article.objects.db])
+    return backend.matches("article", [term.spellings for term in terms], scored=scored)
 
 
 def quote_search(

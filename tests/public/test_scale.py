@@ -246,13 +246,10 @@ def test_a_list_page_fetches_just_its_own_rows_by_id(client, generated):
     assert "OFFSET" not in sql and "EXISTS" not in sql
 
 
-def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids(
-    client, generated, monkeypatch
-):
+def test_best_match_pages_follow_the_full_ranking_and_rank_in_one_pass(client, generated):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from archive.public import pagination
     from archive.search.query import article_search
 
     ranked = article_search(Article.objects.published(), "troops regroup").order_by(
@@ -260,17 +257,37 @@ def test_best_match_pages_follow_the_full_ranking_within_and_beyond_the_kept_ids
     )
     want = list(ranked.values_list("slug", flat=True))
     assert len(want) > 20
-    # Pages 1-2 come from the kept ids, page 3 on are ranked afresh.
-    monkeypatch.setattr(pagination, "RANKED_MAX", 12)
-    seen = _all_pages(client, "q=troops+regroup")
-    ranked_afresh = []
-    for page in (2, 3):
+    assert _all_pages(client, "q=troops+regroup") == want
+    for page in (1, 3):
         with CaptureQueriesContext(connection) as ctx:
             client.get(f"/articles/?q=troops+regroup&page={page}&fresh=1")
-        rows_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT" in q["sql"]]
-        ranked_afresh.append(any("search" in sql for sql in rows_sql))
-    assert seen == want
-    assert ranked_afresh == [False, True]
+        ranking = [
+            q["sql"] for q in ctx.captured_queries if "bm25(" in q["sql"] or "ts_rank(" in q["sql"]
+        ]
+        # One pass over the search index alone finds and ranks every match: not joined to the
+        # articles, not sorted, not ranked again for the page.
+        assert len(ranking) == 1, ranking
+        assert not any(word in ranking[0] for word in ("ORDER BY", "LIMIT", "archive_article "))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_a_filtered_search_follows_the_plain_sql_order_on_every_page(client, generated, sort):
+    from archive.search.query import article_search
+
+    tag = Tag.objects.get(pk=_popular(ArticleTag, "tag_id"))
+    order = {
+        "relevance": ("-search_rank", "-published_on", "-pk"),
+        "newest": ("-published_on", "-pk"),
+        "oldest": ("published_on", "pk"),
+    }[sort]
+    for text, extra in (("troops", ""), ("troops regroup", f"&tag={tag.slug}")):
+        rows = article_search(Article.objects.published(), text)
+        if extra:
+            rows = rows.filter(tags=tag)
+        want = list(rows.order_by(*order).values_list("slug", flat=True))
+        assert len(want) > 10, text
+        query = f"q={text.replace(' ', '+')}{extra}&sort={sort}"
+        assert _all_pages(client, query) == want, query
 
 
 def test_best_match_order_follows_an_edit_at_once(client, generated):

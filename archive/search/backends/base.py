@@ -163,6 +163,15 @@ class SearchBackend(ABC):
         """Return a boolean expression (the row matches every term) and the row's rank."""
 
     @abstractmethod
+    def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
+        """Return (id,) for every row that matches every term, or (id, rank) when `scored`.
+
+        One pass over the index, joined to nothing and sorted by nothing: whether a row is
+        published, and every other filter, is for the caller (the facet index) to apply. The
+        rank is the one `match` gives, to the last bit.
+        """
+
+    @abstractmethod
     def snippets(
         self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
     ) -> dict[int, str]:

@@ -263,6 +263,21 @@ class PostgresSearchBackend(SearchBackend):
         )
         return found, rank
 
+    def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
+        query, params = tsquery(terms)
+        if kind == "article":
+            table, key, vector = "archive_search_article", "article_id", "document"
+        else:
+            table = {"quote": "archive_quote", "caption": "archive_photocaption"}[kind]
+            key, vector = "id", f"to_tsvector('{CONFIG}'::regconfig, text)"
+        score = f", ts_rank({vector}, {query})" if scored else ""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {key}{score} FROM {table} WHERE {vector} @@ {query}",
+                [*(params if scored else []), *params],
+            )
+            return cursor.fetchall()
+
     def snippets(
         self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
     ) -> dict[int, str]:

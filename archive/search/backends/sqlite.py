@@ -176,6 +176,15 @@ class SQLiteSearchBackend(SearchBackend):
         )
         return found, rank
 
+    def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
+        table, weights = _TABLE_BY_KIND[kind]
+        score = f", -bm25({table}{weights})" if scored else ""
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid{score} FROM {table} WHERE {table} MATCH %s", [fts5_query(terms)]
+            )
+            return cursor.fetchall()
+
     def snippets(
         self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
     ) -> dict[int, str]:
