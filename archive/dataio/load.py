@@ -17,6 +17,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from archive.dataio import batches
 from archive.dataio.catalog import MODEL_RANK
 
 
@@ -209,13 +210,7 @@ def _type_problem(field: models.Field, value) -> str | None:
     return None
 
 
-def _describe(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(str(m) for m in messages)}"
-            for name, messages in exc.message_dict.items()
-        )
-    return " ".join(exc.messages)
+_describe = batches.describe
 
 
 def _deserialize(record: _Record):
@@ -271,6 +266,24 @@ def _apply(record: _Record, report: ImportReport) -> models.Model:
     return target
 
 
+def _ensure_editors(records: list[_Record], report: ImportReport) -> None:
+    """Recreate, in a query or two, every editor the records name that this database lacks."""
+    names = set()
+    for record in records:
+        key = record.data["fields"].get("added_by")
+        if _is_natural_key(key) and len(key) == 1 and isinstance(key[0], str):
+            names.add(key[0])
+    if not names:
+        return
+    user_model = get_user_model()
+    field = user_model.USERNAME_FIELD
+    there = set(
+        user_model._default_manager.filter(**{f"{field}__in": names}).values_list(field, flat=True)
+    )
+    for name in sorted(names - there):
+        _ensure_editor(_Record("", 0, {"fields": {"added_by": [name]}}), report)
+
+
 def _ensure_editor(record: _Record, report: ImportReport) -> None:
     """Recreate the editor a tagging names if this database lacks the account.
 
@@ -290,7 +303,7 @@ def _ensure_editor(record: _Record, report: ImportReport) -> None:
     report.created[user_model._meta.label_lower] += 1
 
 
-def _linked_first(records: list[_Record]) -> list[_Record]:
+def _linked_first(records: list[_Record]) -> tuple[list[_Record], dict[int, int]]:
     """Within each model, put a record after those it links to in its own model.
 
     A place names its parent, a spokesman the speaker he speaks for, by slug: whatever order
@@ -322,10 +335,30 @@ def _linked_first(records: list[_Record]) -> list[_Record]:
                 level += current is not None
             depth[id(record)] = level
     rank = {id(r): i for i, r in enumerate(records)}
-    return sorted(
+    ordered = sorted(
         records,
         key=lambda r: (MODEL_RANK[r.data["model"].lower()], depth.get(id(r), 0), rank[id(r)]),
     )
+    return ordered, depth
+
+
+BATCH = 2000  # records of one model written together
+
+
+def _batches(records: list[_Record], depth: dict[int, int]) -> Iterable[list[_Record]]:
+    """Split the sorted records into runs of one model (and one depth of its own links)."""
+    batch: list[_Record] = []
+    for record in records:
+        if batch and (
+            len(batch) >= BATCH
+            or record.data["model"].lower() != batch[0].data["model"].lower()
+            or depth.get(id(record), 0) != depth.get(id(batch[0]), 0)
+        ):
+            yield batch
+            batch = []
+        batch.append(record)
+    if batch:
+        yield batch
 
 
 def archive_import(
@@ -339,37 +372,12 @@ def archive_import(
     if problems:
         raise ArchiveImportError(problems)
     records.sort(key=lambda r: MODEL_RANK[r.data["model"].lower()])
-    records = _linked_first(records)
+    records, depth = _linked_first(records)
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
             _wait_for_other_imports()
-            seen: dict[tuple[str, object], str] = {}
-            for done, record in enumerate(records, start=1):
-                try:
-                    with transaction.atomic():
-                        obj = _apply(record, report)
-                    key = (record.data["model"].lower(), obj.pk)
-                    if key in seen:
-                        problems.append(
-                            f"{record.where}: {record.data['model']}: the same object as "
-                            f"{seen[key]} ({obj}); each object may appear once"
-                        )
-                    seen[key] = record.where
-                except ValidationError as exc:
-                    problems.append(f"{record.where}: {record.data['model']}: {_describe(exc)}")
-                except (DeserializationError, ObjectDoesNotExist) as exc:
-                    problems.append(f"{record.where}: {record.data['model']}: {_unwrap(exc)}")
-                except (
-                    IntegrityError,
-                    DatabaseError,
-                    ValueError,
-                    TypeError,
-                    ArithmeticError,
-                ) as exc:
-                    problems.append(f"{record.where}: {record.data['model']}: {exc}")
-                if progress:
-                    progress(done, len(records))
+            _write_all(records, depth, report, problems, progress)
             if problems or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -382,6 +390,53 @@ def archive_import(
     if problems:
         raise ArchiveImportError(problems)
     return report
+
+
+def _write_all(
+    records: list[_Record],
+    depth: dict[int, int],
+    report: ImportReport,
+    problems: list[str],
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    cache = batches.KeyCache()
+    seen: dict[tuple, str] = {}
+    _ensure_editors(records, report)
+
+    def problem(record: _Record, text: str) -> None:
+        problems.append(f"{record.where}: {record.data['model']}: {text}")
+
+    def apply_one(record: _Record) -> models.Model | None:
+        try:
+            with transaction.atomic():
+                return _apply(record, report)
+        except ValidationError as exc:
+            problem(record, _describe(exc))
+        except (DeserializationError, ObjectDoesNotExist) as exc:
+            problem(record, _unwrap(exc))
+        except (IntegrityError, DatabaseError, ValueError, TypeError, ArithmeticError) as exc:
+            problem(record, str(exc))
+        return None
+
+    done = 0
+    for batch in _batches(records, depth):
+        label = batch[0].data["model"].lower()
+        counts: Counter = Counter()
+        batches.write_batch(
+            label,
+            batch,
+            cache,
+            apply_one=apply_one,
+            problem=problem,
+            seen=seen,
+            count=lambda what, label=label: counts.update([what]),
+        )
+        report.created[label] += counts["created"]
+        report.unchanged[label] += counts["unchanged"]
+        if progress:
+            for _ in batch:
+                done += 1
+                progress(done, len(records))
 
 
 IMPORT_LOCK_ID = 0x41524348  # "ARCH": PostgreSQL advisory lock held by a running load
