@@ -275,7 +275,9 @@ def unchanged(label: str, entries: list[Entry], cache: KeyCache) -> set[int]:
         target = f"{f.m2m_reverse_field_name()}_id"  # type: ignore[attr-defined]
         found: dict[int, set] = {pk: set() for pk in pks}
         for start in range(0, len(pks), QUERY_CHUNK):
-            rows = through._default_manager.filter(**{f"{source}__in": pks[start : start + QUERY_CHUNK]})
+            rows = through._default_manager.filter(
+                **{f"{source}__in": pks[start : start + QUERY_CHUNK]}
+            )
             for owner, linked in rows.values_list(source, target):
                 found[owner].add(linked)
         links[name] = found
@@ -322,7 +324,9 @@ def write_batch(
         except SlowPath:
             key = record_key(label, record.data["fields"])
             if key is not None and (label, key) in seen:
-                problem(record, f"the same object as {seen[(label, key)]}; each object may appear once")
+                problem(
+                    record, f"the same object as {seen[(label, key)]}; each object may appear once"
+                )
                 continue
             if key is not None:
                 seen[(label, key)] = record.where
