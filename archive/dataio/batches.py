@@ -14,13 +14,16 @@ path. Anything the fast path does not understand takes the slow path too.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
+from django.db.models.functions import Lower
 
 # A natural key, field by field, as the models' natural_key() and get_by_natural_key() agree
 # on it; a link stands for the natural key of what it points at.
@@ -56,18 +59,29 @@ class Problem(Exception):
     """A record is wrong; the message names the field."""
 
 
-def key_paths(label: str) -> list[tuple[str, str]]:
+def field_of(model: type[models.Model], name: str) -> Any:
+    """A model's field, typed loosely: links, many-to-many and plain fields are all used here."""
+    return model._meta.get_field(name)
+
+
+@cache
+def model_for(label: str) -> type[models.Model]:
+    return apps.get_model(label)
+
+
+@cache
+def key_paths(label: str) -> tuple[tuple[str, str], ...]:
     """Return (lookup path, label.field of the leaf) for each part of a model's natural key."""
     model = apps.get_model(label)
-    paths = []
+    paths: list[tuple[str, str]] = []
     for name in NATURAL_KEYS[label]:
-        f = model._meta.get_field(name)
+        f = field_of(model, name)
         if f.many_to_one:
             related = f.related_model._meta.label_lower
             paths += [(f"{name}__{path}", leaf) for path, leaf in key_paths(related)]
         else:
             paths.append((name, f"{label}.{name}"))
-    return paths
+    return tuple(paths)
 
 
 def _norm(leaf: str, value: Any) -> Any:
@@ -103,7 +117,7 @@ class KeyCache:
         if not wanted:
             return
         asked.update(wanted)
-        model = apps.get_model(label)
+        model = model_for(label)
         paths = key_paths(label)
         first, first_leaf = paths[0]
         names = [path for path, _ in paths]
@@ -112,7 +126,7 @@ class KeyCache:
             chunk = firsts[start : start + QUERY_CHUNK]
             queryset = model._default_manager.all()
             if first_leaf in IGNORING_CASE:
-                queryset = queryset.annotate(_key=models.functions.Lower(first))
+                queryset = queryset.annotate(_key=Lower(first))
                 queryset = queryset.filter(_key__in=chunk)
             else:
                 queryset = queryset.filter(**{f"{first}__in": chunk})
@@ -141,11 +155,11 @@ class Entry:
 
 def record_key(label: str, fields: dict) -> tuple | None:
     """The natural key a record names itself by, or None if it names no whole key."""
-    model = apps.get_model(label)
+    model = model_for(label)
     values: list[Any] = []
     for name in NATURAL_KEYS[label]:
         value = fields.get(name)
-        if model._meta.get_field(name).many_to_one:
+        if field_of(model, name).many_to_one:
             if not isinstance(value, list):
                 return None
             values += value
@@ -157,7 +171,7 @@ def record_key(label: str, fields: dict) -> tuple | None:
 def _links(model: type[models.Model], fields: dict) -> Iterable[tuple[str, tuple | None]]:
     """(label, key) of everything a record links to."""
     for name, value in fields.items():
-        f = model._meta.get_field(name)
+        f = field_of(model, name)
         if f.many_to_one and isinstance(value, list):
             label = f.related_model._meta.label_lower
             if label in NATURAL_KEYS:
@@ -171,7 +185,7 @@ def _links(model: type[models.Model], fields: dict) -> Iterable[tuple[str, tuple
 
 def prefetch(label: str, records: list, cache: KeyCache) -> None:
     """Look up, in one query per model, the keys a batch names and the ones it links to."""
-    model = apps.get_model(label)
+    model = model_for(label)
     wanted: dict[str, set[tuple]] = {label: set()}
     for record in records:
         fields = record.data["fields"]
@@ -187,16 +201,16 @@ def prefetch(label: str, records: list, cache: KeyCache) -> None:
 
 def build(label: str, record, cache: KeyCache) -> Entry:
     """Make the object a record describes, its links resolved from the cache, unsaved."""
-    model = apps.get_model(label)
+    model = model_for(label)
     fields = record.data["fields"]
     values: dict[str, Any] = {}
     related: dict[str, models.Model] = {}
     m2m: dict[str, set] = {}
     for name, value in fields.items():
-        f = model._meta.get_field(name)
+        f = field_of(model, name)
         if f.many_to_many:
             target = f.related_model._meta.label_lower
-            through = f.remote_field.through  # type: ignore[attr-defined]
+            through = f.remote_field.through
             if target not in NATURAL_KEYS or not through._meta.auto_created:
                 raise SlowPath
             ids = set()
@@ -244,14 +258,14 @@ def check(entry: Entry) -> None:
 
 def insert(label: str, entries: list[Entry]) -> None:
     """Insert new objects and their many-to-many links, a statement per model and link."""
-    model = apps.get_model(label)
+    model = model_for(label)
     objs = [e.obj for e in entries]
     model._default_manager.bulk_create(objs)  # type: ignore[arg-type]
     for name in {name for e in entries for name in e.m2m}:
-        f = model._meta.get_field(name)
-        through = f.remote_field.through  # type: ignore[attr-defined]
-        source = f"{f.m2m_field_name()}_id"  # type: ignore[attr-defined]
-        target = f"{f.m2m_reverse_field_name()}_id"  # type: ignore[attr-defined]
+        f = field_of(model, name)
+        through = f.remote_field.through
+        source = f"{f.m2m_field_name()}_id"
+        target = f"{f.m2m_reverse_field_name()}_id"
         rows = [
             through(**{source: e.obj.pk, target: pk})  # type: ignore[union-attr]
             for e in entries
@@ -262,17 +276,17 @@ def insert(label: str, entries: list[Entry]) -> None:
 
 def unchanged(label: str, entries: list[Entry], cache: KeyCache) -> set[int]:
     """Return the indexes of entries whose object is already there exactly as the record says."""
-    model = apps.get_model(label)
-    pks = [cache.pk(label, e.key) for e in entries]
+    model = model_for(label)
+    pks = [cache.pks[label][e.key] for e in entries if e.key is not None]
     current = {}
     for start in range(0, len(pks), QUERY_CHUNK):
         current.update(model._default_manager.in_bulk(pks[start : start + QUERY_CHUNK]))
     links: dict[str, dict[int, set]] = {}
     for name in {name for e in entries for name in e.m2m}:
-        f = model._meta.get_field(name)
-        through = f.remote_field.through  # type: ignore[attr-defined]
-        source = f"{f.m2m_field_name()}_id"  # type: ignore[attr-defined]
-        target = f"{f.m2m_reverse_field_name()}_id"  # type: ignore[attr-defined]
+        f = field_of(model, name)
+        through = f.remote_field.through
+        source = f"{f.m2m_field_name()}_id"
+        target = f"{f.m2m_reverse_field_name()}_id"
         found: dict[int, set] = {pk: set() for pk in pks}
         for start in range(0, len(pks), QUERY_CHUNK):
             rows = through._default_manager.filter(
@@ -306,15 +320,16 @@ def write_batch(
     apply_one: Callable[[Any], models.Model | None],
     problem: Callable[[Any, str], None],
     seen: dict[tuple, str],
-    count: Callable[[str], None],
-) -> None:
+) -> Counter:
     """Load one batch of records of one model.
 
     `apply_one(record)` loads a record the slow way (returning its object, or None after
     naming its problem); `problem(record, text)` names a problem; `seen` maps the natural
-    keys loaded so far to the record that named them; `count("created"|"unchanged")` counts.
+    keys loaded so far to the record that named them. Return how many were created and how many
+    found unchanged (those the slow way counts themselves in the load's report).
     """
     prefetch(label, records, cache)
+    counts: Counter = Counter()
     new: list[Entry] = []
     known: list[Entry] = []
     slow: list[Any] = []
@@ -353,7 +368,7 @@ def write_batch(
         same = unchanged(label, known, cache)
         for index, entry in enumerate(known):
             if index in same:
-                count("unchanged")
+                counts["unchanged"] += 1
             else:
                 slow.append(entry.record)
 
@@ -375,13 +390,14 @@ def write_batch(
         else:
             for entry in valid:
                 cache.remember(label, entry.key, entry.obj)  # type: ignore[arg-type]
-                count("created")
+                counts["created"] += 1
     for record in slow:
         obj = apply_one(record)
         if obj is not None:
             key = record_key(label, record.data["fields"])
             if key is not None:
                 cache.pks.setdefault(label, {})[key] = obj.pk
+    return counts
 
 
 def describe(exc: ValidationError) -> str:

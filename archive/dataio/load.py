@@ -181,28 +181,13 @@ def _type_problem(field: models.Field, value) -> str | None:
     """Say how a value has the wrong JSON type for its field, or return None."""
     if value is None or isinstance(field, models.JSONField):
         return None  # a missing value is the model's own validation to judge
-    found = f"found {type(value).__name__} {json.dumps(value, default=str)[:40]}"
-    if field.many_to_many:
-        if isinstance(value, list) and all(_is_natural_key(v) for v in value):
-            return None
-        return f'expected a list of natural keys such as [["izyum"]], {found}'
-    if field.many_to_one:
-        return (
-            None if _is_natural_key(value) else f'expected a natural key such as ["slug"], {found}'
-        )
-    if isinstance(field, models.BooleanField):
-        return None if isinstance(value, bool) else f"expected true or false, {found}"
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if isinstance(field, models.IntegerField):
-        if not number or not isinstance(value, int):
-            return f"expected a whole number, {found}"
-        if not -(2**63) <= value < 2**63:
-            return f"{value} is out of range"
-    elif isinstance(field, models.DecimalField | models.FloatField):
-        if not number and not isinstance(value, str):
-            return f"expected a number, {found}"
-    elif not isinstance(value, str):
-        return f"expected text, {found}"
+    problem = _type_mismatch(field, value)
+    if problem:
+        return f"{problem}, found {type(value).__name__} {json.dumps(value, default=str)[:40]}"
+    if isinstance(field, models.IntegerField) and not -(2**63) <= value < 2**63:
+        return f"{value} is out of range"
+    if field.many_to_many or field.many_to_one or isinstance(field, models.BooleanField):
+        return None
     try:
         field.to_python(value)  # e.g. a date that does not exist
     except ValidationError as exc:
@@ -210,7 +195,22 @@ def _type_problem(field: models.Field, value) -> str | None:
     return None
 
 
-_describe = batches.describe
+def _type_mismatch(field: models.Field, value) -> str | None:
+    """Say what JSON type a field expects if the value is not of it, or return None."""
+    if field.many_to_many:
+        if isinstance(value, list) and all(_is_natural_key(v) for v in value):
+            return None
+        return 'expected a list of natural keys such as [["izyum"]]'
+    if field.many_to_one:
+        return None if _is_natural_key(value) else 'expected a natural key such as ["slug"]'
+    if isinstance(field, models.BooleanField):
+        return None if isinstance(value, bool) else "expected true or false"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(field, models.IntegerField):
+        return None if number and isinstance(value, int) else "expected a whole number"
+    if isinstance(field, models.DecimalField | models.FloatField):
+        return None if number or isinstance(value, str) else "expected a number"
+    return None if isinstance(value, str) else "expected text"
 
 
 def _deserialize(record: _Record):
@@ -411,7 +411,7 @@ def _write_all(
             with transaction.atomic():
                 return _apply(record, report)
         except ValidationError as exc:
-            problem(record, _describe(exc))
+            problem(record, batches.describe(exc))
         except (DeserializationError, ObjectDoesNotExist) as exc:
             problem(record, _unwrap(exc))
         except (IntegrityError, DatabaseError, ValueError, TypeError, ArithmeticError) as exc:
@@ -421,15 +421,13 @@ def _write_all(
     done = 0
     for batch in _batches(records, depth):
         label = batch[0].data["model"].lower()
-        counts: Counter = Counter()
-        batches.write_batch(
+        counts = batches.write_batch(
             label,
             batch,
             cache,
             apply_one=apply_one,
             problem=problem,
             seen=seen,
-            count=lambda what, label=label: counts.update([what]),
         )
         report.created[label] += counts["created"]
         report.unchanged[label] += counts["unchanged"]
