@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,10 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from archive import models as m
 from archive.dataio import batches
 from archive.dataio.catalog import MODEL_RANK
+from archive.search.backends import backend_for
 
 
 def seed_fixture_paths() -> list[Path]:
@@ -377,7 +380,8 @@ def archive_import(
     try:
         with transaction.atomic():
             _wait_for_other_imports()
-            _write_all(records, depth, report, problems, progress)
+            with _index_at_the_end():
+                _write_all(records, depth, report, problems, progress)
             if problems or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -435,6 +439,19 @@ def _write_all(
             for _ in batch:
                 done += 1
                 progress(done, len(records))
+
+
+def _index_at_the_end() -> AbstractContextManager[None]:
+    """Into an archive without articles, index the search once at the end, not row by row.
+
+    Every article is then new and bulk_load() indexes each once when the writing is done. Into
+    an archive with articles a load may add quotes to one or change it, which the search
+    triggers keep in step row by row, as for any other edit.
+    """
+    search = backend_for(connection)
+    if search is None or m.Article._default_manager.exists():
+        return nullcontext()
+    return search.bulk_load()
 
 
 IMPORT_LOCK_ID = 0x41524348  # "ARCH": PostgreSQL advisory lock held by a running load

@@ -91,3 +91,34 @@ def test_a_load_adds_quotes_and_taggings_to_an_article_already_there(tmp_path):
     assert "Loaded: 3 created, 0 updated, 0 unchanged." in out.getvalue()
     assert list(article.quotes.order_by("position").values_list("position", flat=True)) == [1, 2]
     assert ArticleTag.objects.get().tag.name == "Retreat"
+
+
+def _search_rows():
+    from django.db import connection
+
+    tables = {
+        "sqlite": ["archive_search_article", "archive_search_quote", "archive_search_caption"],
+        "postgresql": ["archive_search_article"],
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        rows = []
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {table} ORDER BY 1")
+            rows.append(cursor.fetchall())
+    return rows
+
+
+@pytest.mark.parametrize("articles_there", [False, True])
+def test_the_search_index_after_a_load_is_the_one_a_rebuild_makes(articles_there):
+    """Into an empty archive the index is filled once at the end; else row by row."""
+    from django.db import connection
+
+    from archive.search.backends import backend_for
+
+    if articles_there:
+        ArticleFactory(slug="already-there", headline="Already there")
+    call_command("load_archive", "--no-progress", stdout=io.StringIO())
+    loaded = _search_rows()
+    assert len(loaded[0]) == 3 + articles_there
+    backend_for(connection).rebuild()
+    assert _search_rows() == loaded
