@@ -10,7 +10,7 @@ RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-product
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
 .PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean bench bench-smoke bench-deps \
-	bench-ingest loadtest locktest verify-quotes
+	bench-ingest bench-load loadtest locktest verify-quotes
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -95,6 +95,12 @@ bench-smoke: install
 # Ingest figures: a 2,000-word report, then 1,000 reports in one command (issue #11).
 bench-ingest: install
 	$(BIN)/python scripts/bench_ingest.py
+
+# Restore figures: load_archive of an export of 5,000 generated articles (issue #14).
+BENCH_LOAD_ARTICLES ?= 5000
+bench-load: install
+	$(BIN)/python scripts/bench_load.py --articles $(BENCH_LOAD_ARTICLES) --database sqlite
+	$(BIN)/python scripts/bench_load.py --articles $(BENCH_LOAD_ARTICLES) --database postgres
 
 bench-deps:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,10 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from archive import models as m
+from archive.dataio import batches
 from archive.dataio.catalog import MODEL_RANK
+from archive.search.backends import backend_for
 
 
 def seed_fixture_paths() -> list[Path]:
@@ -180,28 +184,13 @@ def _type_problem(field: models.Field, value) -> str | None:
     """Say how a value has the wrong JSON type for its field, or return None."""
     if value is None or isinstance(field, models.JSONField):
         return None  # a missing value is the model's own validation to judge
-    found = f"found {type(value).__name__} {json.dumps(value, default=str)[:40]}"
-    if field.many_to_many:
-        if isinstance(value, list) and all(_is_natural_key(v) for v in value):
-            return None
-        return f'expected a list of natural keys such as [["izyum"]], {found}'
-    if field.many_to_one:
-        return (
-            None if _is_natural_key(value) else f'expected a natural key such as ["slug"], {found}'
-        )
-    if isinstance(field, models.BooleanField):
-        return None if isinstance(value, bool) else f"expected true or false, {found}"
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if isinstance(field, models.IntegerField):
-        if not number or not isinstance(value, int):
-            return f"expected a whole number, {found}"
-        if not -(2**63) <= value < 2**63:
-            return f"{value} is out of range"
-    elif isinstance(field, models.DecimalField | models.FloatField):
-        if not number and not isinstance(value, str):
-            return f"expected a number, {found}"
-    elif not isinstance(value, str):
-        return f"expected text, {found}"
+    problem = _type_mismatch(field, value)
+    if problem:
+        return f"{problem}, found {type(value).__name__} {json.dumps(value, default=str)[:40]}"
+    if isinstance(field, models.IntegerField) and not -(2**63) <= value < 2**63:
+        return f"{value} is out of range"
+    if field.many_to_many or field.many_to_one or isinstance(field, models.BooleanField):
+        return None
     try:
         field.to_python(value)  # e.g. a date that does not exist
     except ValidationError as exc:
@@ -209,13 +198,22 @@ def _type_problem(field: models.Field, value) -> str | None:
     return None
 
 
-def _describe(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "; ".join(
-            f"{name}: {' '.join(str(m) for m in messages)}"
-            for name, messages in exc.message_dict.items()
-        )
-    return " ".join(exc.messages)
+def _type_mismatch(field: models.Field, value) -> str | None:
+    """Say what JSON type a field expects if the value is not of it, or return None."""
+    if field.many_to_many:
+        if isinstance(value, list) and all(_is_natural_key(v) for v in value):
+            return None
+        return 'expected a list of natural keys such as [["izyum"]]'
+    if field.many_to_one:
+        return None if _is_natural_key(value) else 'expected a natural key such as ["slug"]'
+    if isinstance(field, models.BooleanField):
+        return None if isinstance(value, bool) else "expected true or false"
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(field, models.IntegerField):
+        return None if number and isinstance(value, int) else "expected a whole number"
+    if isinstance(field, models.DecimalField | models.FloatField):
+        return None if number or isinstance(value, str) else "expected a number"
+    return None if isinstance(value, str) else "expected text"
 
 
 def _deserialize(record: _Record):
@@ -271,6 +269,24 @@ def _apply(record: _Record, report: ImportReport) -> models.Model:
     return target
 
 
+def _ensure_editors(records: list[_Record], report: ImportReport) -> None:
+    """Recreate, in a query or two, every editor the records name that this database lacks."""
+    names = set()
+    for record in records:
+        key = record.data["fields"].get("added_by")
+        if _is_natural_key(key) and len(key) == 1 and isinstance(key[0], str):
+            names.add(key[0])
+    if not names:
+        return
+    user_model = get_user_model()
+    field = user_model.USERNAME_FIELD
+    there = set(
+        user_model._default_manager.filter(**{f"{field}__in": names}).values_list(field, flat=True)
+    )
+    for name in sorted(names - there):
+        _ensure_editor(_Record("", 0, {"fields": {"added_by": [name]}}), report)
+
+
 def _ensure_editor(record: _Record, report: ImportReport) -> None:
     """Recreate the editor a tagging names if this database lacks the account.
 
@@ -290,7 +306,7 @@ def _ensure_editor(record: _Record, report: ImportReport) -> None:
     report.created[user_model._meta.label_lower] += 1
 
 
-def _linked_first(records: list[_Record]) -> list[_Record]:
+def _linked_first(records: list[_Record]) -> tuple[list[_Record], dict[int, int]]:
     """Within each model, put a record after those it links to in its own model.
 
     A place names its parent, a spokesman the speaker he speaks for, by slug: whatever order
@@ -322,10 +338,30 @@ def _linked_first(records: list[_Record]) -> list[_Record]:
                 level += current is not None
             depth[id(record)] = level
     rank = {id(r): i for i, r in enumerate(records)}
-    return sorted(
+    ordered = sorted(
         records,
         key=lambda r: (MODEL_RANK[r.data["model"].lower()], depth.get(id(r), 0), rank[id(r)]),
     )
+    return ordered, depth
+
+
+BATCH = 2000  # records of one model written together
+
+
+def _batches(records: list[_Record], depth: dict[int, int]) -> Iterable[list[_Record]]:
+    """Split the sorted records into runs of one model (and one depth of its own links)."""
+    batch: list[_Record] = []
+    for record in records:
+        if batch and (
+            len(batch) >= BATCH
+            or record.data["model"].lower() != batch[0].data["model"].lower()
+            or depth.get(id(record), 0) != depth.get(id(batch[0]), 0)
+        ):
+            yield batch
+            batch = []
+        batch.append(record)
+    if batch:
+        yield batch
 
 
 def archive_import(
@@ -339,37 +375,13 @@ def archive_import(
     if problems:
         raise ArchiveImportError(problems)
     records.sort(key=lambda r: MODEL_RANK[r.data["model"].lower()])
-    records = _linked_first(records)
+    records, depth = _linked_first(records)
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
             _wait_for_other_imports()
-            seen: dict[tuple[str, object], str] = {}
-            for done, record in enumerate(records, start=1):
-                try:
-                    with transaction.atomic():
-                        obj = _apply(record, report)
-                    key = (record.data["model"].lower(), obj.pk)
-                    if key in seen:
-                        problems.append(
-                            f"{record.where}: {record.data['model']}: the same object as "
-                            f"{seen[key]} ({obj}); each object may appear once"
-                        )
-                    seen[key] = record.where
-                except ValidationError as exc:
-                    problems.append(f"{record.where}: {record.data['model']}: {_describe(exc)}")
-                except (DeserializationError, ObjectDoesNotExist) as exc:
-                    problems.append(f"{record.where}: {record.data['model']}: {_unwrap(exc)}")
-                except (
-                    IntegrityError,
-                    DatabaseError,
-                    ValueError,
-                    TypeError,
-                    ArithmeticError,
-                ) as exc:
-                    problems.append(f"{record.where}: {record.data['model']}: {exc}")
-                if progress:
-                    progress(done, len(records))
+            with _index_at_the_end():
+                _write_all(records, depth, report, problems, progress)
             if problems or dry_run:
                 raise _Rollback
     except _Rollback:
@@ -382,6 +394,64 @@ def archive_import(
     if problems:
         raise ArchiveImportError(problems)
     return report
+
+
+def _write_all(
+    records: list[_Record],
+    depth: dict[int, int],
+    report: ImportReport,
+    problems: list[str],
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    cache = batches.KeyCache()
+    seen: dict[tuple, str] = {}
+    _ensure_editors(records, report)
+
+    def problem(record: _Record, text: str) -> None:
+        problems.append(f"{record.where}: {record.data['model']}: {text}")
+
+    def apply_one(record: _Record) -> models.Model | None:
+        try:
+            with transaction.atomic():
+                return _apply(record, report)
+        except ValidationError as exc:
+            problem(record, batches.describe(exc))
+        except (DeserializationError, ObjectDoesNotExist) as exc:
+            problem(record, _unwrap(exc))
+        except (IntegrityError, DatabaseError, ValueError, TypeError, ArithmeticError) as exc:
+            problem(record, str(exc))
+        return None
+
+    done = 0
+    for batch in _batches(records, depth):
+        label = batch[0].data["model"].lower()
+        counts = batches.write_batch(
+            label,
+            batch,
+            cache,
+            apply_one=apply_one,
+            problem=problem,
+            seen=seen,
+        )
+        report.created[label] += counts["created"]
+        report.unchanged[label] += counts["unchanged"]
+        if progress:
+            for _ in batch:
+                done += 1
+                progress(done, len(records))
+
+
+def _index_at_the_end() -> AbstractContextManager[None]:
+    """Into an archive without articles, index the search once at the end, not row by row.
+
+    Every article is then new and bulk_load() indexes each once when the writing is done. Into
+    an archive with articles a load may add quotes to one or change it, which the search
+    triggers keep in step row by row, as for any other edit.
+    """
+    search = backend_for(connection)
+    if search is None or m.Article._default_manager.exists():
+        return nullcontext()
+    return search.bulk_load()
 
 
 IMPORT_LOCK_ID = 0x41524348  # "ARCH": PostgreSQL advisory lock held by a running load

@@ -262,9 +262,10 @@ class Quote(VersionedModel):
         # The Outlet model, reached through the relation: archive.models.subjects imports this
         # module, so this module does not import it.
         outlets = Article.outlet.field.related_model._default_manager
-        unknown = sorted(
-            set(relay) - set(outlets.filter(slug__in=relay).values_list("slug", flat=True))
+        known = (
+            set(outlets.filter(slug__in=relay).values_list("slug", flat=True)) if relay else set()
         )
+        unknown = sorted(set(relay) - known)
         if unknown:
             raise ValidationError({"relay": f"No outlet has the slug {', '.join(unknown)}."})
         if self.paragraph and self.article_id:

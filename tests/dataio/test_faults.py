@@ -129,13 +129,14 @@ def test_a_load_killed_half_way_leaves_the_database_as_it_was(scratch, tmp_path)
     scratch.run("load_archive", "--no-progress")  # the seed archive
     before = scratch.checksum()
     big = tmp_path / "big.json"
-    total = write_bulk_fixture(big, 4000)  # 20,080 records
-    assert total > 20_000
+    # Big enough to still be writing a few seconds in, at several thousand records a second.
+    total = write_bulk_fixture(big, 12000)  # 60,080 records
+    assert total > 60_000
     process = scratch.start("load_archive", "--no-progress", str(big))
     try:
         wait_until(lambda: scratch.is_writing() or process.poll() is not None, timeout=240)
         assert process.poll() is None, process.communicate()
-        time.sleep(2)  # well into the file: thousands of rows written, none committed
+        time.sleep(1)  # well into the file: thousands of rows written, none committed
         assert process.poll() is None
     finally:
         process.send_signal(signal.SIGKILL)
