@@ -58,6 +58,9 @@ class SearchBackend(ABC):
     """One database engine's full-text index: its tables and triggers, queries and snippets."""
 
     vendor: str
+    # The names of the index's triggers, and the query that lists the triggers a database has.
+    trigger_names: Sequence[str] = ()
+    triggers_present_sql: str = ""
 
     def __init__(self, connection: BaseDatabaseWrapper):
         self.connection = connection
@@ -76,9 +79,12 @@ class SearchBackend(ABC):
     def drop_index(self) -> None:
         """Drop the index's tables and functions."""
 
-    @abstractmethod
     def missing_triggers(self) -> list[str]:
         """Return the names of the index's triggers this database lacks."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.triggers_present_sql)
+            present = {row[0] for row in cursor.fetchall()}
+        return [name for name in self.trigger_names if name not in present]
 
     @abstractmethod
     def create_triggers(self, names: Sequence[str] | None = None) -> None:

@@ -162,6 +162,8 @@ class PostgresSearchBackend(SearchBackend):
     """Text search with the archive_search configuration (English stems, unaccent if allowed)."""
 
     vendor = "postgresql"
+    trigger_names = tuple(TRIGGERS)
+    triggers_present_sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
 
     def create_index(self) -> None:
         with self.connection.cursor() as cursor:
@@ -181,12 +183,6 @@ class PostgresSearchBackend(SearchBackend):
                 f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}",
             ]:
                 cursor.execute(statement)
-
-    def missing_triggers(self) -> list[str]:
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-            present = {row[0] for row in cursor.fetchall()}
-        return [name for name in TRIGGERS if name not in present]
 
     def create_triggers(self, names: Sequence[str] | None = None) -> None:
         with self.connection.cursor() as cursor:

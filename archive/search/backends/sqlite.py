@@ -103,6 +103,8 @@ class SQLiteSearchBackend(SearchBackend):
     """FTS5 virtual tables: one per article (five weighted columns), quote and caption."""
 
     vendor = "sqlite"
+    trigger_names = tuple(TRIGGERS)
+    triggers_present_sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
 
     def create_index(self) -> None:
         with self.connection.cursor() as cursor:
@@ -116,12 +118,6 @@ class SQLiteSearchBackend(SearchBackend):
         with self.connection.cursor() as cursor:
             for table in TABLES:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
-
-    def missing_triggers(self) -> list[str]:
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            present = {row[0] for row in cursor.fetchall()}
-        return [name for name in TRIGGERS if name not in present]
 
     def create_triggers(self, names: Sequence[str] | None = None) -> None:
         with self.connection.cursor() as cursor:
