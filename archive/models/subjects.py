@@ -11,8 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
     Q,
 )
 from simple_history.models import HistoricalRecords
@@ -118,10 +116,6 @@ class PlaceQuerySet(SlugQuerySet):
     def public(self):
         """Return places that published material mentions, or that hold a place it mentions."""
         return self.filter(place_public())
-
-    def with_shown(self):
-        """Return places, each with `shown`: whether it is public (see `public()`)."""
-        return self.annotate(shown=ExpressionWrapper(place_public(), BooleanField()))
 
 
 class Place(VersionedModel):

@@ -143,8 +143,6 @@ class ArchiveFilter(django_filters.FilterSet):
 
     date_field = "article__published_on"
     facet_names: tuple[str, ...] = ()
-    # The list filters always look rows up by the filters' own indexes (archive.public.walking).
-    walk_dates = False
     # The archive's revision, when the caller knows it: keys the cached spellings of a search.
     revision: int | None = None
     # The facet index, when the caller has it: slugs are turned into ids without a query.
@@ -193,11 +191,11 @@ class ArchiveFilter(django_filters.FilterSet):
 
     def linked(self, links: QuerySet, column: str, outer: str = "pk") -> Q:
         """Rows that some row of links points at through column (see archive.public.walking)."""
-        return walking.linked(links, column, walk=self.walk_dates, outer=outer)
+        return walking.linked(links, column, outer=outer)
 
     def column_in(self, field: str, values) -> Q:
         """Rows whose own column holds one of values (see archive.public.walking)."""
-        return walking.column_in(field, values, walk=self.walk_dates)
+        return walking.column_in(field, values)
 
     @classmethod
     def whole_list_params(cls) -> dict:

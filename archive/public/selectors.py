@@ -148,51 +148,34 @@ def place_nearby(*, place: Place) -> list[Place]:
     return nearby
 
 
-# The sections of a subject page to read by walking the date index (see walking.py); the
-# public pages take their latest rows from the facet index, the read API's counts look rows up.
-Sections = frozenset[str]
-
-
-def place_page(*, place: Place, walk: Sections = frozenset()) -> SubjectPage:
+def place_page(*, place: Place) -> SubjectPage:
     """Return the published articles, quotes and captions about a place or a place inside it."""
     inside = place_inside(place=place)
     ids = [place.pk, *(p.pk for p in inside)]
     links = Article.places.through.objects.filter(place_id__in=ids)
     return SubjectPage(
-        articles=Article.objects.published()
-        .filter(linked(links, "article_id", walk="articles" in walk))
-        .for_list(),
-        quotes=Quote.objects.published()
-        .filter(column_in("place_id", ids, walk="quotes" in walk))
-        .for_list(),
-        captions=PhotoCaption.objects.published()
-        .filter(column_in("place_id", ids, walk="captions" in walk))
-        .for_list(),
+        articles=Article.objects.published().filter(linked(links, "article_id")).for_list(),
+        quotes=Quote.objects.published().filter(column_in("place_id", ids)).for_list(),
+        captions=PhotoCaption.objects.published().filter(column_in("place_id", ids)).for_list(),
     )
 
 
-def speaker_page(*, speaker: Speaker, walk: Sections = frozenset()) -> SubjectPage:
+def speaker_page(*, speaker: Speaker) -> SubjectPage:
     """Return a speaker's published quotes and the articles that carry them."""
     links = Quote.objects.filter(speaker_id=speaker.pk)
     return SubjectPage(
-        articles=Article.objects.published()
-        .filter(linked(links, "article_id", walk="articles" in walk))
-        .for_list(),
-        quotes=Quote.objects.published()
-        .filter(column_in("speaker_id", [speaker.pk], walk="quotes" in walk))
-        .for_list(),
+        articles=Article.objects.published().filter(linked(links, "article_id")).for_list(),
+        quotes=Quote.objects.published().filter(column_in("speaker_id", [speaker.pk])).for_list(),
         captions=PhotoCaption.objects.none(),
     )
 
 
-def tag_page(*, tag: Tag, walk: Sections = frozenset()) -> SubjectPage:
+def tag_page(*, tag: Tag) -> SubjectPage:
     """Return the published articles, quotes and captions that carry a tag."""
 
     def tagged(model, through, section):
         links = through.objects.filter(tag_id=tag.pk)
-        return model.objects.published().filter(
-            linked(links, "content_object_id", walk=section in walk)
-        )
+        return model.objects.published().filter(linked(links, "content_object_id"))
 
     return SubjectPage(
         articles=tagged(Article, ArticleTag, "articles").for_list(),
@@ -201,23 +184,16 @@ def tag_page(*, tag: Tag, walk: Sections = frozenset()) -> SubjectPage:
     )
 
 
-def outlet_page(*, outlet: Outlet, walk: Sections = frozenset()) -> SubjectPage:
+def outlet_page(*, outlet: Outlet) -> SubjectPage:
     """Return an outlet's published articles, those that cite it, and the photos it credits."""
     cited = Article.cited_outlets.through.objects.filter(outlet_id=outlet.pk)
-    articles, captions = "articles" in walk, "captions" in walk
     return SubjectPage(
         articles=Article.objects.published()
-        .filter(
-            column_in("outlet_id", [outlet.pk], walk=articles)
-            | linked(cited, "article_id", walk=articles)
-        )
+        .filter(column_in("outlet_id", [outlet.pk]) | linked(cited, "article_id"))
         .for_list(),
         quotes=Quote.objects.none(),
         captions=PhotoCaption.objects.published()
-        .filter(
-            column_in("agency_id", [outlet.pk], walk=captions)
-            | column_in("distributor_id", [outlet.pk], walk=captions)
-        )
+        .filter(column_in("agency_id", [outlet.pk]) | column_in("distributor_id", [outlet.pk]))
         .for_list(),
     )
 
