@@ -18,6 +18,7 @@ from django.db import connection
 from archive.facetindex.changelog import Changes, Engine
 from archive.facetindex.store import PAIRS, SUBJECTS, Docs, FacetIndex, Labels
 from archive.models import ArticleStatus
+from archive.search.query import search_words_build, search_words_changed
 
 CHUNK = 500
 
@@ -194,7 +195,8 @@ def index_build(engine: Engine) -> FacetIndex:
     labels = Labels()
     read_labels(labels)
     docs = {kind: docs.sorted() for kind, docs in read_docs(engine).items()}
-    return FacetIndex(docs, labels, position, engine.token())
+    words = search_words_build(connection.alias)
+    return FacetIndex(docs, labels, position, engine.token(), words=words)
 
 
 def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetIndex:
@@ -224,7 +226,10 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
             columns["aslot"] = columns["aslot"] + shift
             dead = np.flatnonzero(np.isin(current.columns["article"], changed) & current.alive)
             docs[kind] = current.appended(new.ids, columns, new.pairs, dead)
-    result = index.with_docs(docs, labels=labels, position=changes.position)
+    words = index.words
+    if words is not None and changes.articles:
+        words = search_words_changed(words, changes.articles, connection.alias)
+    result = index.with_docs(docs, labels=labels, position=changes.position, words=words)
     if result.dead_share() > 0.25:
         result = result.compacted()
     return result

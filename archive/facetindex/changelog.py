@@ -2,9 +2,11 @@
 
 Every write that can change a facet count, a day or a facet's label (an article's status, date or
 outlet; its places, tags, quotes and captions; a place, tag, outlet or speaker's name, slug or
-parent) adds a row naming what changed: kind "a" with an article id, or "p", "t", "o", "s" with a
-place, tag, outlet or speaker id. Database triggers write the rows, so the admin, commands, bulk
-loads and plain SQL are all seen, and a rolled-back transaction leaves none.
+parent), or the words search ranks an article by (its headline, standfirst and body, its quotes'
+and captions' text: see archive.search.terms), adds a row naming what changed: kind "a" with an
+article id, or "p", "t", "o", "s" with a place, tag, outlet or speaker id. Database triggers
+write the rows, so the admin, commands, bulk loads and plain SQL are all seen, and a rolled-back
+transaction leaves none.
 
 Each worker remembers how far it has read (a position) and, at the start of a request, reads only
 the rows after it. On SQLite, writers take turns, so row ids are in commit order and the position
@@ -27,11 +29,15 @@ STATE = "archive_facet_state"
 # table: (kind, the article or subject id for a row `r`, the columns whose change counts or None
 # for any change). `{r}` stands for the row (NEW or OLD, or a transition table's alias).
 WATCHED: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
-    "archive_article": ("a", "{r}.id", ("status", "outlet_id", "published_on")),
+    "archive_article": (
+        "a",
+        "{r}.id",
+        ("status", "outlet_id", "published_on", "headline", "standfirst", "paragraphs"),
+    ),
     "archive_article_places": ("a", "{r}.article_id", None),
     "archive_article_cited_outlets": ("a", "{r}.article_id", None),
     "archive_articletag": ("a", "{r}.content_object_id", None),
-    "archive_quote": ("a", "{r}.article_id", ("article_id", "speaker_id", "place_id")),
+    "archive_quote": ("a", "{r}.article_id", ("article_id", "speaker_id", "place_id", "text")),
     "archive_quotetag": (
         "a",
         "(SELECT q.article_id FROM archive_quote q WHERE q.id = {r}.content_object_id)",
@@ -40,7 +46,7 @@ WATCHED: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
     "archive_photocaption": (
         "a",
         "{r}.article_id",
-        ("article_id", "agency_id", "distributor_id", "place_id", "photographer"),
+        ("article_id", "agency_id", "distributor_id", "place_id", "photographer", "text"),
     ),
     "archive_captiontag": (
         "a",
@@ -219,8 +225,15 @@ class SQLiteEngine(Engine):
             cursor.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)}")
 
     def position(self) -> int:
+        # The last id handed out, not the largest id left: once pruning has emptied the log,
+        # MAX(id) would fall back to 0, behind the pruned position, and every reader would
+        # take its index for stale and rebuild it.
         with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {TABLE}")
+            cursor.execute(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+                f"COALESCE((SELECT MAX(id) FROM {TABLE}), 0))",
+                [TABLE],
+            )
             return int(cursor.fetchone()[0])
 
     def changes_since(self, position: int, applied: frozenset[int] = frozenset()) -> Changes:

@@ -20,8 +20,9 @@ from django.conf import settings
 from django.db import connection
 
 from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
+from archive.search.terms import TermIndex
 
-FORMAT = 2
+FORMAT = 3
 
 
 def snapshot_path() -> Path | None:
@@ -47,6 +48,8 @@ def snapshot_save(index: FacetIndex, path: Path) -> None:
             arrays[f"{kind}.pair.{name}.slots"] = slots
             arrays[f"{kind}.pair.{name}.values"] = values
             arrays[f"{kind}.pair.{name}.head"] = docs.heads[name]
+    if index.words is not None:
+        arrays.update(index.words.arrays())
     labels = index.labels
     meta = {
         "format": FORMAT,
@@ -91,6 +94,7 @@ def snapshot_load(path: Path, token: str) -> FacetIndex | None:
                     },
                     {name: data[f"{kind}.pair.{name}.head"] for name in empty.pairs},
                 )
+            words = TermIndex.from_arrays(data) if "terms.ids" in data else None
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return None
     labels = Labels()
@@ -100,4 +104,4 @@ def snapshot_load(path: Path, token: str) -> FacetIndex | None:
         labels.name[subject] = {int(pk): names[pk] for pk, _slug in rows}
         labels.by_slug[subject] = {slug: int(pk) for pk, slug in rows}
     labels.parent = {int(pk): int(parent) for pk, parent in meta["parent"]}
-    return FacetIndex(docs, labels, int(meta["position"]), token)
+    return FacetIndex(docs, labels, int(meta["position"]), token, words=words)

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from archive.search.terms import TermIndex
+
 KINDS = ("article", "quote", "caption")
 
 # Each kind's single-valued columns and multi-valued pairs.
@@ -216,6 +218,9 @@ class FacetIndex:
     applied: frozenset[int] = frozenset()
     # What is worked out once per index (it never changes: a change makes a new index).
     memo: dict = field(default_factory=dict, compare=False)
+    # The posting lists of the broad words of every article (drafts too: search ranks over
+    # them all), where the search engine keeps them (archive.search.terms).
+    words: TermIndex | None = field(default=None, compare=False)
 
     def with_docs(self, docs: dict[str, Docs], **changes) -> FacetIndex:
         return replace(self, docs=docs, memo={}, **changes)
@@ -227,6 +232,7 @@ class FacetIndex:
 
     def compacted(self) -> FacetIndex:
         """Return the same index without dead slots (quotes and captions follow their article)."""
+        words = self.words.folded() if self.words is not None else None
         articles, moved = self.docs["article"].compacted()
         docs = {"article": articles}
         for kind in ("quote", "caption"):
@@ -234,7 +240,7 @@ class FacetIndex:
             aslot = compact.columns["aslot"]
             compact.columns["aslot"] = moved[aslot] if len(aslot) else aslot
             docs[kind] = compact
-        return self.with_docs(docs)
+        return self.with_docs(docs, words=words)
 
     def nbytes(self) -> int:
         """Return the memory the arrays take (labels not counted)."""
@@ -243,4 +249,4 @@ class FacetIndex:
             total += docs.ids.nbytes + docs.alive.nbytes
             total += sum(c.nbytes for c in docs.columns.values())
             total += sum(s.nbytes + v.nbytes for s, v in docs.pairs.values())
-        return total
+        return total + (self.words.nbytes() if self.words is not None else 0)

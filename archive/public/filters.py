@@ -349,14 +349,8 @@ class ArticleFilter(ArchiveFilter):
         memo = self.__dict__.setdefault("_matches", {})
         if text not in memo:
             scored = self.rank_in_index and self.ordering_kind() == "relevance"
-            rows = search.article_matches(self.search_terms(text), scored=scored)
-            ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-            scores = (
-                np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
-                if scored
-                else None
-            )
-            memo[text] = (ids, scores)
+            words = self.index.words if self.index is not None else None
+            memo[text] = search.article_matches(self.search_terms(text), scored=scored, words=words)
         return memo[text]
 
     def filter_place(self, queryset, name, value):

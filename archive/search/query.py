@@ -18,6 +18,8 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
+import numpy as np
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import CharField, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -25,6 +27,7 @@ from django.db.models.functions import Coalesce
 from archive.models import Article, PhotoCaption, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
 from archive.search.backends import search_backend
 from archive.search.backends.base import MARK_END, MARK_START, Kind, Words
+from archive.search.terms import BROAD_ROWS, TermIndex
 
 MAX_CHARS = 1000  # of query text read; more is ignored
 MAX_TERMS = 24  # words or phrases that must all match
@@ -200,15 +203,38 @@ def article_search(
     )
 
 
-def article_matches(terms: list[Term], *, scored: bool = False) -> list[tuple]:
-    """Return (id,) for every article, published or not, whose text matches every term, or
-    (id, rank) when `scored` (the rank `article_search` gives), from one pass over the index.
+def article_matches(
+    terms: list[Term], *, scored: bool = False, words: TermIndex | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Return the ids of every article, published or not, whose text matches every term, and
+    when `scored` their ranks (the rank `article_search` gives), from one pass over the index.
 
     Nothing is joined or sorted: the caller keeps the published rows its other filters keep
-    (the facet index does it over arrays) and orders them. Terms must not be empty.
+    (the facet index does it over arrays) and orders them. Terms must not be empty. `words`,
+    the broad words' posting lists (see `search_words_build`), answers a query of broad words
+    where the engine can read them.
     """
     backend = search_backend(connections[Article.objects.db])
-    return backend.matches("article", [term.spellings for term in terms], scored=scored)
+    spellings = [term.spellings for term in terms]
+    return backend.match_arrays("article", spellings, scored=scored, words=words)
+
+
+def search_words_build(using: str = "default") -> TermIndex | None:
+    """Return the posting lists of the archive's broad words (None where the engine keeps
+    none). Stop words are left out: a query never searches for them alone."""
+    min_rows = getattr(settings, "ARCHIVE_SEARCH_BROAD_ROWS", BROAD_ROWS)
+    if not min_rows:
+        return None
+    return search_backend(connections[using]).term_index_build(min_rows, skip=STOP_WORDS)
+
+
+def search_words_changed(
+    words: TermIndex, ids: Collection[int], using: str = "default"
+) -> TermIndex:
+    """Return the posting lists with these articles read again."""
+    if not words.words:  # nothing listed: nothing to keep current
+        return words
+    return words.changed(search_backend(connections[using]).term_entries(ids))
 
 
 def quote_search(

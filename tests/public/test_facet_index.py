@@ -268,3 +268,21 @@ def test_a_worker_behind_a_pruned_log_starts_again_and_misses_nothing():
     assert sorted(index.docs["article"].ids[index.docs["article"].alive].tolist()) == sorted(
         [first.pk, second.pk, third.pk]
     )
+
+
+def test_a_second_rebuild_after_pruning_leaves_an_index_that_is_not_stale(settings, tmp_path):
+    """Pruning can empty the log; the next saved index must still be ahead of the prune, or
+    every reader would take it for stale and rebuild it at every request."""
+    from django.core.management import call_command
+
+    from archive.facetindex import runtime
+
+    settings.ARCHIVE_FACET_SNAPSHOT_DIR = str(tmp_path)
+    ArticleFactory(places=[PlaceFactory(slug="izyum")])
+    call_command("rebuild_facet_index", stdout=io.StringIO())  # prunes every log row
+    call_command("rebuild_facet_index", stdout=io.StringIO())  # the log is empty now
+    runtime.index_reset()
+    index = index_current()
+    assert not engine_for_default().changes_since(index.position).stale
+    assert runtime._state["index"] is index  # kept: the next request builds nothing
+    assert index_current().position == index.position

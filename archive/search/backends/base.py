@@ -11,13 +11,16 @@ Each engine also turns parsed query terms into a filter and a rank, and cuts sni
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
+import numpy as np
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Expression
+
+from archive.search.terms import Entry, TermIndex
 
 # Separators snippets put around matched words; the caller splits on them, never shows them.
 MARK_START, MARK_END = "\x01", "\x02"
@@ -176,6 +179,34 @@ class SearchBackend(ABC):
         published, and every other filter, is for the caller (the facet index) to apply. The
         rank is the one `match` gives, to the last bit.
         """
+
+    def match_arrays(
+        self,
+        kind: Kind,
+        terms: Sequence[Spellings],
+        *,
+        scored: bool,
+        words: TermIndex | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return `matches` as arrays: the ids, and their ranks when `scored`.
+
+        `words`, the posting lists of the archive's broad words, answers a query made only of
+        such words on an engine that can read them (the same ids and ranks, sooner)."""
+        rows = self.matches(kind, terms, scored=scored)
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        if not scored:
+            return ids, None
+        return ids, np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+
+    def term_index_build(self, min_rows: int, skip: Collection[str] = ()) -> TermIndex | None:
+        """Return the posting lists of the words found in at least `min_rows` articles (those
+        in `skip` left out), or None where this engine keeps none."""
+        return None
+
+    def term_entries(self, ids: Collection[int]) -> dict[int, Entry | None]:
+        """Return each article's length and weighted count of every word, as the index holds
+        them now (None: the article has no row)."""
+        raise NotImplementedError
 
     @abstractmethod
     def snippets(

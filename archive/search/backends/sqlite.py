@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+import threading
+from collections.abc import Collection, Sequence
 
+import numpy as np
 from django.db.backends.utils import CursorWrapper
 from django.db.models import BooleanField, Expression, F, FloatField
 
@@ -15,10 +18,15 @@ from archive.search.backends.base import (
     SearchSQL,
     Spellings,
 )
+from archive.search.terms import Entry, TermIndex
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 # bm25 weights per column of archive_search_article: a headline hit counts most.
-WEIGHTS = "10.0, 4.0, 1.0, 1.0, 1.0"
+COLUMN_WEIGHTS = {"headline": 10.0, "standfirst": 4.0, "body": 1.0, "quotes": 1.0, "captions": 1.0}
+WEIGHTS = ", ".join(str(weight) for weight in COLUMN_WEIGHTS.values())
+# Scratch tables of this connection (temp): text cut into the article index's own words.
+SCRATCH = "archive_search_scratch"
+WORDS_CACHE = 4096
 TABLES = {
     "archive_search_article": "headline, standfirst, body, quotes, captions",
     "archive_search_quote": "text",
@@ -89,6 +97,52 @@ _FILL = [
     "INSERT INTO archive_search_caption(rowid, text) SELECT id, text FROM archive_photocaption "
     "WHERE article_id > %s",
 ]
+
+
+_words_cache: dict[str, tuple[str, ...]] = {}
+_cutter: dict[str, sqlite3.Connection] = {}
+_cutter_lock = threading.Lock()
+
+
+def _cut(rows: Sequence[tuple]) -> list[tuple[int, str, str]]:
+    """Cut (id, headline[, standfirst, body, quotes, captions]) rows into the article index's
+    words: (id, word, column) for every word, in order.
+
+    An FTS5 table with the same tokenizer, in a private in-memory database of this process,
+    does the cutting, so that no word is ever split or stemmed otherwise than the index does
+    (and a reader's request writes nothing to the archive's database).
+    """
+    if not rows:
+        return []
+    names = list(COLUMN_WEIGHTS)
+    with _cutter_lock:
+        if "db" not in _cutter:
+            db = sqlite3.connect(":memory:", check_same_thread=False)
+            db.execute(
+                f"CREATE VIRTUAL TABLE cut USING fts5({', '.join(names)}, tokenize='{TOKENIZE}')"
+            )
+            db.execute("CREATE VIRTUAL TABLE cut_words USING fts5vocab(cut, instance)")
+            _cutter["db"] = db
+        db = _cutter["db"]
+        width = len(rows[0]) - 1
+        marks = ", ".join(["?"] * (width + 1))
+        db.executemany(f"INSERT INTO cut(rowid, {', '.join(names[:width])}) VALUES ({marks})", rows)
+        found = db.execute(
+            "SELECT doc, term, col FROM cut_words ORDER BY doc, col, offset"
+        ).fetchall()
+        db.execute("DELETE FROM cut")
+    return found
+
+
+def _varint_sum(blob: bytes) -> int:
+    """Return the sum of the varints in blob (an FTS5 row's per-column word counts)."""
+    total = value = 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            total += value
+            value = 0
+    return total
 
 
 def fts5_query(terms: Sequence[Spellings]) -> str:
@@ -171,6 +225,113 @@ class SQLiteSearchBackend(SearchBackend):
             FloatField(),
         )
         return found, rank
+
+    def match_arrays(
+        self,
+        kind: Kind,
+        terms: Sequence[Spellings],
+        *,
+        scored: bool,
+        words: TermIndex | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        if kind == "article" and words is not None and words.words:
+            cut = self.words_of([" ".join(spelling) for term in terms for spelling in term])
+            groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
+            if all(words.covers(group) for group in groups):
+                return words.matches([[w[0] for w in group] for group in groups], scored=scored)
+        if scored:
+            return super().match_arrays(kind, terms, scored=scored)
+        # Ids alone come back as one string: far quicker than a row per match.
+        table, _weights = _TABLE_BY_KIND[kind]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH %s",
+                [fts5_query(terms)],
+            )
+            (joined,) = cursor.fetchone()
+        if not joined:
+            return np.zeros(0, dtype=np.int64), None
+        return np.array(joined.split(","), dtype=np.int64), None
+
+    # --- The broad words' posting lists (archive.search.terms) -----------------------------
+
+    def words_of(self, texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Return, per text, the index's words for it, cut as a query or an article would be."""
+        missing = sorted({text for text in texts if text not in _words_cache})
+        if missing:
+            found: dict[int, list[str]] = {}
+            for doc, word, _column in _cut([(n, text) for n, text in enumerate(missing, 1)]):
+                found.setdefault(doc, []).append(word)
+            if len(_words_cache) + len(missing) > WORDS_CACHE:
+                _words_cache.clear()
+            for n, text in enumerate(missing, 1):
+                _words_cache[text] = tuple(found.get(n, ()))
+        return {text: _words_cache[text] for text in texts}
+
+    def term_index_build(self, min_rows: int, skip: Collection[str] = ()) -> TermIndex | None:
+        if not self.index_exists():
+            return None
+        skipped = {word for cut in self.words_of(sorted(skip)).values() for word in cut}
+        weights = np.array(list(COLUMN_WEIGHTS.values()))
+        which = " ".join(f"WHEN '{name}' THEN {n}" for n, name in enumerate(COLUMN_WEIGHTS))
+        lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.archive_search_article_rows "
+                "USING fts5vocab('main', 'archive_search_article', 'row')"
+            )
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.archive_search_article_instances "
+                "USING fts5vocab('main', 'archive_search_article', 'instance')"
+            )
+            cursor.execute(
+                "SELECT term FROM temp.archive_search_article_rows WHERE doc >= %s ORDER BY term",
+                [min_rows],
+            )
+            broad = [row[0] for row in cursor.fetchall() if row[0] not in skipped]
+            for word in broad:
+                cursor.execute(
+                    f"SELECT group_concat(doc), group_concat(CASE col {which} END) "
+                    "FROM temp.archive_search_article_instances WHERE term = %s",
+                    [word],
+                )
+                docs_text, columns_text = cursor.fetchone()
+                if not docs_text:
+                    continue
+                docs = np.array(docs_text.split(","), dtype=np.int64)
+                hits = weights[np.array(columns_text.split(","), dtype=np.int64)]
+                # Instances come ordered by article: one weighted sum per run.
+                starts = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
+                lists[word] = (docs[starts], np.add.reduceat(hits, starts))
+            cursor.execute("SELECT id, sz FROM archive_search_article_docsize")
+            sizes = cursor.fetchall()
+        top = max((row[0] for row in sizes), default=0) + 1
+        lengths = np.zeros(top, dtype=np.float64)
+        present = np.zeros(top, dtype=np.bool_)
+        for pk, blob in sizes:
+            lengths[pk] = _varint_sum(blob)
+            present[pk] = True
+        return TermIndex.from_lists(lists, lengths, present)
+
+    def term_entries(self, ids: Collection[int]) -> dict[int, Entry | None]:
+        found: dict[int, Entry | None] = dict.fromkeys(ids)
+        wanted = sorted(ids)
+        with self.connection.cursor() as cursor:
+            for i in range(0, len(wanted), 500):
+                chunk = wanted[i : i + 500]
+                cursor.execute(
+                    f"SELECT rowid, {', '.join(COLUMN_WEIGHTS)} FROM archive_search_article "
+                    f"WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
+                rows = cursor.fetchall()
+                for row in rows:
+                    found[row[0]] = (0, {})
+                for doc, word, column in _cut(rows):
+                    length, counts = found[doc] or (0, {})
+                    counts[word] = counts.get(word, 0.0) + COLUMN_WEIGHTS[column]
+                    found[doc] = (length + 1, counts)
+        return found
 
     def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
         table, weights = _TABLE_BY_KIND[kind]

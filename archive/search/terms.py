@@ -1,0 +1,207 @@
+"""Posting lists of the archive's most common words, for ranking a broad search without the engine.
+
+A word found in most articles ("troops", "forces") is where a full-text engine is slowest: it
+scores every match one by one before the first page can be cut. For the words found in at least
+`BROAD_ROWS` articles, a `TermIndex` keeps each article's weighted count of the word (the same
+column weights the engine ranks with) and each article's length, as numpy arrays. A query whose
+every spelling is one such word is then matched and ranked by array arithmetic: the same articles
+and, to the last bit, the same bm25 scores the engine would give (see `TermIndex.matches`).
+Any other query (a phrase, a rarer word) is left to the engine, which answers it quickly because
+its matches are few.
+
+The index is read from the engine's own index (its tokens, so no word is split differently)
+and kept current the way the facet index is: the articles an edit changed are read again and
+replace their old entries (`TermIndex.changed`); `folded` merges those into the posting lists.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# A word found in at least this many articles gets a posting list (fewer: the engine is quick).
+# settings.ARCHIVE_SEARCH_BROAD_ROWS overrides it; 0 keeps no lists.
+BROAD_ROWS = 8_000
+# bm25's constants, as the engine uses them.
+K1, B = 1.2, 0.75
+
+# Per changed article: its length and, per indexed word, its weighted count.
+Entry = tuple[int, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class TermIndex:
+    """Per indexed word the articles holding it and its weighted count in each; per article id
+    its length in words (0 and `present` False for an id with no row)."""
+
+    words: Mapping[str, int]  # word → its posting list's number
+    offsets: np.ndarray  # posting list n is ids[offsets[n]:offsets[n + 1]]
+    ids: np.ndarray  # article ids, ascending within each list
+    freqs: np.ndarray  # the weighted count of the word in that article
+    lengths: np.ndarray  # by article id: its length in words
+    present: np.ndarray  # by article id: the article has a row in the index
+    # Articles changed since the posting lists were built: they are skipped in the lists and
+    # their current entries read from here.
+    changes: Mapping[int, dict[str, float]] = field(default_factory=dict)
+    stale: np.ndarray | None = None
+
+    @classmethod
+    def from_lists(
+        cls,
+        lists: Mapping[str, tuple[np.ndarray, np.ndarray]],
+        lengths: np.ndarray,
+        present: np.ndarray,
+    ) -> TermIndex:
+        """Build from {word: (ids, weighted counts)} and the per-id lengths."""
+        words = {word: n for n, word in enumerate(lists)}
+        sizes = [len(ids) for ids, _freqs in lists.values()]
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        ids = [lists[word][0] for word in words]
+        freqs = [lists[word][1] for word in words]
+        return cls(
+            words,
+            offsets,
+            np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, np.int32),
+            np.concatenate(freqs).astype(np.float32) if freqs else np.zeros(0, np.float32),
+            lengths.astype(np.float64),
+            present.astype(np.bool_),
+        )
+
+    # --- Reading --------------------------------------------------------------------------
+
+    def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Return the ids of the articles holding word now, and the word's weighted count in
+        each (ids ascending)."""
+        n = self.words[word]
+        ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
+        freqs = self.freqs[self.offsets[n] : self.offsets[n + 1]]
+        if self.stale is None:
+            return ids, freqs
+        keep = ~self.stale[ids]
+        extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
+        if not extra:
+            return ids[keep], freqs[keep]
+        more_ids = np.array([pk for pk, _f in extra], dtype=np.int32)
+        more_freqs = np.array([f for _pk, f in extra], dtype=np.float32)
+        all_ids = np.concatenate([ids[keep], more_ids])
+        order = np.argsort(all_ids, kind="stable")
+        return all_ids[order], np.concatenate([freqs[keep], more_freqs])[order]
+
+    def covers(self, phrases: Sequence[Sequence[str]]) -> bool:
+        """Say whether every phrase is a single indexed word (so `matches` can answer)."""
+        return all(len(words) == 1 and words[0] in self.words for words in phrases)
+
+    def rows(self) -> int:
+        return int(np.count_nonzero(self.present))
+
+    def matches(
+        self, groups: Sequence[Sequence[str]], *, scored: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return the ids of the articles holding, for every group, one of its words, and when
+        `scored` their bm25 scores with every word of every group a phrase, in that order.
+
+        The arithmetic is the engine's own (SQLite FTS5's bm25 with the article table's column
+        weights), operation for operation in double precision, so the scores are the same.
+        """
+        size = len(self.present)
+        found: np.ndarray | None = None
+        lists = []
+        for group in groups:
+            held = np.zeros(size, dtype=np.bool_)
+            for word in group:
+                ids, freqs = self.postings(word)
+                held[ids] = True
+                lists.append((ids, freqs))
+            found = held if found is None else found & held
+        if found is None:
+            return np.zeros(0, dtype=np.int64), None
+        matched = np.flatnonzero(found)
+        if not scored:
+            return matched, None
+        rows = self.rows()
+        total = float(self.lengths.sum())
+        avgdl = total / float(rows) if rows else 1.0
+        length = self.lengths[matched]
+        damping = K1 * ((1 - B) + ((B * length) / avgdl))
+        score = np.zeros(len(matched), dtype=np.float64)
+        dense = np.zeros(size, dtype=np.float64)
+        for ids, freqs in lists:
+            hits = len(ids)
+            idf = math.log((float(rows - hits) + 0.5) / (float(hits) + 0.5))
+            if idf <= 0.0:
+                idf = 1e-6
+            dense[ids] = freqs
+            freq = dense[matched]
+            dense[ids] = 0.0
+            score = score + idf * ((freq * (K1 + 1.0)) / (freq + damping))
+        return matched, score
+
+    # --- Changing -------------------------------------------------------------------------
+
+    def changed(self, entries: Mapping[int, Entry | None]) -> TermIndex:
+        """Return the index with these articles' entries replaced ((length, {word: weighted
+        count}) as they are now, or None for an article that has no row any more)."""
+        top = max(entries, default=0) + 1
+        lengths, present = self.lengths, self.present
+        stale = self.stale if self.stale is not None else np.zeros(len(present), dtype=np.bool_)
+        if top > len(present):
+            grow = top - len(present)
+            lengths = np.concatenate([lengths, np.zeros(grow)])
+            present = np.concatenate([present, np.zeros(grow, dtype=np.bool_)])
+            stale = np.concatenate([stale, np.zeros(grow, dtype=np.bool_)])
+        else:
+            lengths, present, stale = lengths.copy(), present.copy(), stale.copy()
+        changes = dict(self.changes)
+        for pk, entry in entries.items():
+            stale[pk] = True
+            if entry is None:
+                lengths[pk], present[pk] = 0.0, False
+                changes[pk] = {}
+            else:
+                lengths[pk], present[pk] = float(entry[0]), True
+                changes[pk] = {word: f for word, f in entry[1].items() if word in self.words}
+        return TermIndex(
+            self.words, self.offsets, self.ids, self.freqs, lengths, present, changes, stale
+        )
+
+    def folded(self) -> TermIndex:
+        """Return the same index with the changed articles merged into the posting lists."""
+        if self.stale is None:
+            return self
+        lists = {word: self.postings(word) for word in self.words}
+        return TermIndex.from_lists(lists, self.lengths, self.present)
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.offsets, self.ids, self.freqs, self.lengths))
+
+    # --- Saving ---------------------------------------------------------------------------
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Return the folded index as named arrays (for a snapshot)."""
+        index = self.folded()
+        words = "\n".join(index.words).encode()
+        return {
+            "terms.words": np.frombuffer(words, dtype=np.uint8),
+            "terms.offsets": index.offsets,
+            "terms.ids": index.ids,
+            "terms.freqs": index.freqs,
+            "terms.lengths": index.lengths,
+            "terms.present": index.present,
+        }
+
+    @classmethod
+    def from_arrays(cls, data: Mapping[str, np.ndarray]) -> TermIndex:
+        text = data["terms.words"].tobytes().decode()
+        words = text.split("\n") if text else []
+        return cls(
+            {word: n for n, word in enumerate(words)},
+            data["terms.offsets"],
+            data["terms.ids"],
+            data["terms.freqs"],
+            data["terms.lengths"],
+            data["terms.present"],
+        )

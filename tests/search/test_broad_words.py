@@ -1,0 +1,151 @@
+"""The broad words' posting lists find and rank exactly what the engine does, after any edit.
+
+With ARCHIVE_SEARCH_BROAD_ROWS lowered, nearly every word of a small generated archive gets a
+posting list; each query (single words, several words, a place's spellings OR-ed) is answered
+from the lists and by the engine, and both must give the same ids and the same bm25 scores,
+bit for bit. Then articles, quotes and captions are edited, added and deleted, and the index
+brought up to date from the change log must still agree; so must one saved and loaded again.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from archive.facetindex.runtime import index_current, index_rebuild
+from archive.facetindex.snapshot import snapshot_load, snapshot_save
+from archive.models import Article, ArticleStatus, PhotoCaption, Quote
+from archive.search.backends import search_backend
+from archive.search.query import article_matches, parse_terms, search_words_build
+from tests.factories import ArticleFactory, QuoteFactory
+
+pytestmark = pytest.mark.django_db
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the posting lists are read from SQLite's FTS5"
+)
+
+
+@pytest.fixture
+def archive(settings):
+    settings.ARCHIVE_SEARCH_BROAD_ROWS = 3
+    call_command("generate_archive", "--articles", "150", "--seed", "5", stdout=io.StringIO())
+
+
+def _vocabulary() -> list[str]:
+    words = set()
+    for headline, standfirst in Article.objects.values_list("headline", "standfirst"):
+        words.update(w.strip(".,:;'\"").lower() for w in f"{headline} {standfirst}".split())
+    return sorted(w for w in words if w.isalpha() and len(w) > 3)
+
+
+def _queries(rng: random.Random, vocabulary: list[str]) -> list[str]:
+    queries = rng.sample(vocabulary, 12)
+    queries += [" ".join(rng.sample(vocabulary, 2)) for _ in range(8)]
+    queries += [" ".join(rng.sample(vocabulary, 3)) for _ in range(4)]
+    return queries
+
+
+def _agree(words, queries: list[str]) -> int:
+    """Compare list and engine on every query; return how many the lists answered."""
+    answered = 0
+    for text in queries:
+        terms = parse_terms(text)
+        if not terms:
+            continue
+        for scored in (False, True):
+            fast_ids, fast_scores = article_matches(terms, scored=scored, words=words)
+            ids, scores = article_matches(terms, scored=scored)
+            order, fast_order = np.argsort(ids), np.argsort(fast_ids)
+            assert np.array_equal(ids[order], fast_ids[fast_order]), text
+            if scored:
+                assert fast_scores is not None and scores is not None
+                assert np.array_equal(scores[order], fast_scores[fast_order]), text
+        backend = search_backend(connection)
+        spellings = [spelling for term in terms for spelling in term.spellings]
+        cut = backend.words_of([" ".join(s) for s in spellings])
+        answered += words.covers(list(cut.values()))
+    return answered
+
+
+@sqlite_only
+def test_lists_find_and_rank_exactly_as_the_engine_does(archive):
+    words = search_words_build()
+    assert words is not None and len(words.words) > 50
+    rng = random.Random(11)
+    queries = _queries(rng, _vocabulary())
+    # A word of the lists really is answered from them (not left to the engine).
+    assert _agree(words, queries) > 0
+    common = max(words.words, key=lambda w: len(words.postings(w)[0]))
+    ids, scores = words.matches([[common]], scored=True)
+    assert len(ids) > 20 and scores is not None and np.all(scores > 0)
+
+
+@sqlite_only
+def test_lists_stay_exact_after_edits_and_through_a_snapshot(archive, tmp_path):
+    index_rebuild(save=False)
+    rng = random.Random(3)
+    vocabulary = _vocabulary()
+    articles = list(Article.objects.order_by("pk"))
+    # Headlines and bodies rewritten, quotes and captions changed, articles gone and new.
+    for article in rng.sample(articles, 10):
+        article.headline = " ".join(rng.sample(vocabulary, 6))
+        article.paragraphs = [" ".join(rng.choices(vocabulary, k=40))]
+        article.save()
+    for quote in Quote.objects.order_by("?")[:10]:
+        quote.text = " ".join(rng.choices(vocabulary, k=12))
+        quote.save()
+    for caption in PhotoCaption.objects.order_by("?")[:5]:
+        caption.text = " ".join(rng.choices(vocabulary, k=8))
+        caption.save()
+    Article.objects.filter(pk__in=[a.pk for a in articles[:4]]).delete()
+    fresh = ArticleFactory(headline=" ".join(rng.sample(vocabulary, 5)), status=ArticleStatus.DRAFT)
+    QuoteFactory(article=fresh, text=" ".join(rng.choices(vocabulary, k=10)))
+
+    index = index_current()
+    assert index.words is not None and index.words.changes
+    queries = _queries(rng, vocabulary)
+    assert _agree(index.words, queries) > 0
+    # A rebuilt index holds the same lists as the one kept current from the log.
+    rebuilt = search_words_build()
+    assert rebuilt is not None
+    for word in rng.sample(sorted(set(rebuilt.words) & set(index.words.words)), 40):
+        current, again = index.words.postings(word), rebuilt.postings(word)
+        assert np.array_equal(current[0], again[0]) and np.array_equal(current[1], again[1])
+
+    path = tmp_path / "facets.npz"
+    snapshot_save(index, path)
+    loaded = snapshot_load(path, index.token)
+    assert loaded is not None and loaded.words is not None and not loaded.words.changes
+    assert _agree(loaded.words, queries) > 0
+
+
+@sqlite_only
+def test_a_search_page_is_the_same_with_and_without_the_lists(archive, client, settings):
+    words = search_words_build()
+    assert words is not None
+    common = sorted(words.words, key=lambda w: -len(words.postings(w)[0]))[:3]
+    pages = {}
+    for rows in (3, 0):
+        settings.ARCHIVE_SEARCH_BROAD_ROWS = rows
+        index_rebuild(save=False)
+        assert (index_current().words is None) == (rows == 0)
+        pages[rows] = [
+            client.get("/articles/", {"q": word}).content.decode().split("<main", 1)[1]
+            for word in common
+        ]
+    assert pages[3] == pages[0]
+    assert all("/articles/" in page for page in pages[3])
+
+
+def test_no_lists_where_the_engine_keeps_none_or_when_turned_off(settings):
+    settings.ARCHIVE_SEARCH_BROAD_ROWS = 0
+    assert search_words_build() is None
+    settings.ARCHIVE_SEARCH_BROAD_ROWS = 3
+    built = search_words_build()
+    assert (built is None) == (connection.vendor != "sqlite")
