@@ -63,20 +63,25 @@ FILTERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
+def _among(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Return which values are one of ids (one id, the usual case: a plain comparison)."""
+    return values == ids[0] if len(ids) == 1 else np.isin(values, ids)
+
+
 def _holds(docs: Docs, articles: Docs, source: tuple[str, str], ids: np.ndarray) -> np.ndarray:
     """Return which slots of docs have one of ids in source."""
     how, name = source
     if how == "column":
-        return np.isin(docs.columns[name], ids)
+        return _among(docs.columns[name], ids)
     if how == "pairs":
         slots, values = docs.pairs[name]
         found = np.zeros(docs.size, dtype=np.bool_)
-        found[slots[np.isin(values, ids)]] = True
+        found[slots[_among(values, ids)]] = True
         return found
     # The article's pairs, seen from its quotes or captions.
     slots, values = articles.pairs[name]
     held = np.zeros(articles.size, dtype=np.bool_)
-    held[slots[np.isin(values, ids)]] = True
+    held[slots[_among(values, ids)]] = True
     return held[docs.columns["aslot"]]
 
 

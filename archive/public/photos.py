@@ -87,9 +87,15 @@ def article_captions(*, article: Article, window_days: int = WINDOW_DAYS) -> lis
     in other outlets' published articles, oldest first.
 
     One query reads the article's captions and every candidate together (and one their tags).
+    The two sides are a UNION of ids rather than an OR: each is read by the caption's article
+    index, where PostgreSQL would read the whole table for the OR.
     """
+    own = PhotoCaption.objects.filter(article_id=article.pk).order_by().values("pk")
+    candidates = (
+        PhotoCaption.objects.filter(_candidates(article, window_days)).order_by().values("pk")
+    )
     rows = list(
-        PhotoCaption.objects.filter(Q(article_id=article.pk) | _candidates(article, window_days))
+        PhotoCaption.objects.filter(pk__in=own.union(candidates, all=True))
         .select_related("agency", "distributor", "place", "article__outlet")
         .defer("article__paragraphs")
         .prefetch_related("tags")

@@ -408,7 +408,7 @@ class PlaceDetailView(SpellingsMixin, SubjectDetailView):
         return context
 
     def spellings_read(self):
-        return spellings.place_spellings(place=self.object)
+        return spellings.place_spellings(place=self.object, index=index_current())
 
 
 class SpeakerDetailView(SpellingsMixin, SubjectDetailView):
@@ -427,7 +427,7 @@ class SpeakerDetailView(SpellingsMixin, SubjectDetailView):
         return context
 
     def spellings_read(self):
-        return spellings.speaker_spellings(speaker=self.object)
+        return spellings.speaker_spellings(speaker=self.object, index=index_current())
 
 
 class TagDetailView(SubjectDetailView):
