@@ -90,12 +90,12 @@ def article_captions(*, article: Article, window_days: int = WINDOW_DAYS) -> lis
     The two sides are a UNION of ids rather than an OR: each is read by the caption's article
     index, where PostgreSQL would read the whole table for the OR.
     """
-    own = PhotoCaption.objects.filter(article_id=article.pk).order_by().values("pk")
-    candidates = (
+    own_ids = PhotoCaption.objects.filter(article_id=article.pk).order_by().values("pk")
+    candidate_ids = (
         PhotoCaption.objects.filter(_candidates(article, window_days)).order_by().values("pk")
     )
     rows = list(
-        PhotoCaption.objects.filter(pk__in=own.union(candidates, all=True))
+        PhotoCaption.objects.filter(pk__in=own_ids.union(candidate_ids, all=True))
         .select_related("agency", "distributor", "place", "article__outlet")
         .defer("article__paragraphs")
         .prefetch_related("tags")
