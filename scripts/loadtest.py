@@ -196,6 +196,16 @@ def report_mixed(args, tally: Tally, paths, saves: EditorTally, times: dict, ela
         if times:
             line += f"  {ms(server, 0.5):>10}  {ms(server, 0.95):>4}"
         print(line)
+    if times:
+        pages = [t for kind, seconds in times.items() if kind in by_kind for t in seconds]
+        mean = sum(pages) / max(len(pages), 1)
+        busy = sum(t for seconds in times.values() for t in seconds) / (args.workers * elapsed)
+        print(
+            f"server time       mean {mean * 1000:.0f} ms a reader page, workers busy {busy:.0%}: "
+            f"{args.workers} workers serve at most {args.workers / max(mean, 1e-6):.0f} pages/s at "
+            f"this cost ({TARGET_RATE} pages/s needs a mean <= "
+            f"{args.workers * 1000 / TARGET_RATE:.0f} ms)"
+        )
     other = sum(n for status, n in tally.statuses.items() if status != 200)
     print(f"non-200 pages     {other}")
     print(
