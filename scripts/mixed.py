@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote_plus
 
 from admin_client import Editor
 from harness import ROOT, manage
@@ -126,7 +127,7 @@ def page_kinds(values: dict) -> list[tuple[str, Callable[[int], str]]]:
         word = pick(words, i)
         other = pick(names, i // len(words))
         sort = "&sort=newest" if (i // (len(words) * len(names))) % 2 else ""
-        return f"/articles/?q={word}+{other.replace(' ', '+')}{sort}"
+        return f"/articles/?q={quote_plus(f'{word} {other}')}{sort}"
 
     def json_page(i: int) -> str:
         slug, n = pick(tags, i) if tags else ("none", 0)
