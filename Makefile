@@ -10,7 +10,7 @@ RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-product
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_HTTPS=$${DJANGO_HTTPS:-0}
 
 .PHONY: install run serve setup test test-fast test-postgres lint format browser-deps clean bench bench-smoke bench-deps \
-	bench-ingest bench-load loadtest locktest verify-quotes
+	bench-ingest bench-load loadtest loadtest-mixed locktest verify-quotes
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -113,6 +113,16 @@ loadtest: install
 
 locktest: install
 	$(BIN)/python scripts/locktest.py
+
+# Mixed load (figures; fails only on errors): 16 readers each asking pages never asked before,
+# while an editor saves a tag change in the admin every 0.5 s, for 20 s, on a generated archive
+# (built once, shared with `make bench`), on SQLite then PostgreSQL (MIXED_PG_URL to choose it).
+MIXED_ARTICLES ?= 100000
+MIXED_ARGS = --mode mixed --generate $(MIXED_ARTICLES) --clients 16 --seconds 20 --server-times
+loadtest-mixed: install
+	$(BIN)/python scripts/loadtest.py $(MIXED_ARGS) --database sqlite
+	$(BIN)/python scripts/loadtest.py $(MIXED_ARGS) --database postgres \
+		$(if $(MIXED_PG_URL),--pg-url $(MIXED_PG_URL))
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -68,6 +69,25 @@ def build_archive(env: dict[str, str], articles: int, marker: Path) -> None:
     marker.write_text(str(articles))
 
 
+def generate_archive(env: dict[str, str], articles: int, marker: Path) -> None:
+    """Migrate, then generate `articles` synthetic articles (`generate_archive --seed 7`, as the
+    benchmark does), refresh the planner's statistics and save the facet index; once."""
+    manage(env, "migrate", "--noinput", "-v", "0")
+    if marker.exists() and marker.read_text() == str(articles):
+        return
+    probe = "from archive.models import Article; print(Article.objects.count())"
+    have = int(manage(env, "shell", "-v", "0", "-c", probe).split()[-1])
+    if 0 < have < articles:
+        sys.exit(f"The database holds {have} articles, not {articles}: give it an empty one.")
+    if not have:
+        print(f"Generating {articles} articles (a few minutes for 100,000)…", flush=True)
+        manage(env, "generate_archive", "--articles", str(articles), "--seed", "7")
+    analyse = "from django.db import connection; connection.cursor().execute('ANALYZE')"
+    manage(env, "shell", "-v", "0", "-c", analyse)
+    manage(env, "rebuild_facet_index")
+    marker.write_text(str(articles))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -77,7 +97,14 @@ def free_port() -> int:
 class Server:
     """gunicorn with the project's config, on a free loopback port, logging to a file."""
 
-    def __init__(self, env: dict[str, str], log: Path, workers: int, threads: int):
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        workers: int,
+        threads: int,
+        access_log: Path | None = None,
+    ):
         self.port = free_port()
         self.log = log
         env = dict(
@@ -87,6 +114,11 @@ class Server:
             GUNICORN_THREADS=str(threads),
             GUNICORN_MAX_REQUESTS="0",
         )
+        if access_log:  # one line a request: "METHOD path status microseconds"
+            env["GUNICORN_CMD_ARGS"] = (
+                f"--access-logfile {shlex.quote(str(access_log))} "
+                "--access-logformat '%(m)s %(U)s?%(q)s %(s)s %(D)s'"
+            )
         manage(env, "collectstatic", "--noinput", "-v", "0")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py"],
@@ -131,12 +163,14 @@ class Tally:
     """What the clients saw."""
 
     latencies: list[float] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # the path of each latency
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
     first_error: str = ""
 
-    def add(self, status: int, seconds: float) -> None:
+    def add(self, status: int, seconds: float, path: str = "") -> None:
         self.latencies.append(seconds)
+        self.paths.append(path)
         self.statuses[status] = self.statuses.get(status, 0) + 1
 
     def fail(self, problem: str) -> None:
@@ -152,8 +186,12 @@ class Tally:
         return sum(n for status, n in self.statuses.items() if status >= 500)
 
     def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+        return percentile(self.latencies, share)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
 async def fetch(port: int, path: str, timeout: float) -> int:
@@ -184,6 +222,6 @@ async def browse(port: int, paths, clients: int, seconds: float, tally: Tally) -
             except (OSError, TimeoutError, IndexError, ValueError) as exc:
                 tally.fail(f"{path}: {exc!r}")
                 continue
-            tally.add(status, time.monotonic() - started)
+            tally.add(status, time.monotonic() - started, path)
 
     await asyncio.gather(*(reader(n) for n in range(clients)))

@@ -15,114 +15,15 @@ import random
 import sys
 import threading
 import time
-import urllib.parse
-import urllib.request
-from html.parser import HTMLParser
-from http.cookiejar import CookieJar
 
+from admin_client import Editor
 from harness import ROOT, Server, Tally, browse, build_archive, manage, server_env
 
 PASSWORD = "locktest-editor-password-5c1e"
 
 
-class FormFields(HTMLParser):
-    """The fields a browser would submit from the form with the given id."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id, self.inside, self.fields = form_id, False, []
-        self._textarea: str | None = None
-        self._select: tuple[str, bool] | None = None
-        self._options: list[tuple[str, bool]] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.inside = a.get("id") == self.form_id
-        if not self.inside or "disabled" in a:
-            return
-        if tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind in ("submit", "button", "image", "file", "reset"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.fields.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
-        elif tag == "textarea" and a.get("name"):
-            self._textarea, self._text = a["name"], ""
-        elif tag == "select" and a.get("name"):
-            self._select, self._options = (a["name"], "multiple" in a), []
-        elif tag == "option" and self._select:
-            self._options.append((a.get("value", ""), "selected" in a))
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text += data
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self.inside:
-            self.inside = False
-        elif tag == "textarea" and self._textarea is not None:
-            self.fields.append((self._textarea, self._text.removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select" and self._select:
-            name, multiple = self._select
-            chosen = [value for value, selected in self._options if selected]
-            if not chosen and not multiple and self._options:
-                chosen = [self._options[0][0]]
-            self.fields.extend((name, value) for value in chosen)
-            self._select = None
-
-
-class Editor:
-    """One editor's browser session in the admin."""
-
-    def __init__(self, base: str, admin: str, username: str):
-        self.base, self.admin = base, admin
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-        login = f"{base}{admin}login/"
-        page = self.get(login)
-        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        _, url = self.post(
-            login,
-            [
-                ("csrfmiddlewaretoken", token),
-                ("username", username),
-                ("password", PASSWORD),
-                ("next", admin),
-            ],
-            referer=login,
-        )
-        if "login" in url:
-            sys.exit(f"{username} could not log in to the admin")
-
-    def get(self, url: str) -> str:
-        with self.opener.open(url, timeout=60) as response:
-            return response.read().decode()
-
-    def post(self, url: str, fields, referer: str) -> tuple[str, str]:
-        request = urllib.request.Request(
-            url, data=urllib.parse.urlencode(fields).encode(), headers={"Referer": referer}
-        )
-        with self.opener.open(request, timeout=60) as response:
-            return response.read().decode(), response.geturl()
-
-    def save_article(self, pk: int, note: str) -> str | None:
-        """Save an article's change form with a new standfirst; return a problem, or None."""
-        url = f"{self.base}{self.admin}archive/article/{pk}/change/"
-        parser = FormFields("article_form")
-        parser.feed(self.get(url))
-        fields = [(k, v) for k, v in parser.fields if k != "standfirst"]
-        fields += [("standfirst", note), ("_save", "Save")]
-        body, final = self.post(url, fields, referer=url)
-        if final.rstrip("/").endswith("/change"):
-            error = body.split('class="errorlist', 1)[-1][:300] if "errorlist" in body else ""
-            return f"the form came back: {error or 'no error shown'}"
-        return None
-
-
 def edit(server: Server, admin: str, username: str, pks: list[int], deadline: float, log):
-    editor = Editor(server.base, admin, username)
+    editor = Editor(server.base, admin, username, PASSWORD)
     rng = random.Random(username)
     while time.monotonic() < deadline:
         started = time.monotonic()
