@@ -234,10 +234,35 @@ def load_run(url: str, seconds: int, connections: int) -> dict:
         out["ratio"] = (
             round(out["list"]["rps"] / out["floor"]["rps"], 3) if out["floor"]["rps"] else 0
         )
+        out["workers_mb"] = _worker_memory(base, server.pid)
         return out
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _worker_memory(base: str, master: int) -> list[dict]:
+    """Ask both workers pages that need the facet index (new list pages, a search), then
+    return each worker's resident memory (RSS) and its proportional share (PSS), in MB."""
+    for n in range(2, 42):
+        for path in (f"/articles/?page={n}", f"/articles/?q=troops&page={n}"):
+            try:
+                with urllib.request.urlopen(base + path, timeout=60) as response:
+                    response.read()
+            except OSError:
+                pass
+    children = Path(f"/proc/{master}/task/{master}/children")
+    workers = children.read_text().split() if children.exists() else []
+    found = []
+    for pid in workers:
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value = line.split(":", 1)
+            fields[name] = int(value.split()[0])
+        found.append(
+            {"rss_mb": round(fields["Rss"] / 1024, 1), "pss_mb": round(fields["Pss"] / 1024, 1)}
+        )
+    return found
 
 
 def _wait_for(*urls: str) -> None:
@@ -350,6 +375,14 @@ def render(kind: str, articles: int, built: float | None, measured: dict, load: 
             f"({load['list']['errors']} errors), floor view {load['floor']['rps']} req/s "
             f"({load['floor']['errors']} errors); list/floor = {load['ratio']:.0%}."
         )
+        workers = load.get("workers_mb") or []
+        if workers:
+            each = ", ".join(f"RSS {w['rss_mb']} MB (PSS {w['pss_mb']} MB)" for w in workers)
+            lines.append("")
+            lines.append(
+                f"Memory per gunicorn worker after new list and search pages: {each}. "
+                "PSS counts pages shared with the other worker and the master by halves."
+            )
     return "\n".join(lines) + "\n"
 
 
