@@ -25,6 +25,8 @@ import numpy as np
 # A word found in at least this many articles gets a posting list (fewer: the engine is quick).
 # settings.ARCHIVE_SEARCH_BROAD_ROWS overrides it; 0 keeps no lists.
 BROAD_ROWS = 8_000
+# Changed articles kept apart from the lists before they are merged in (a query checks each).
+FOLD_AFTER = 2_000
 # bm25's constants, as the engine uses them.
 K1, B = 1.2, 0.75
 
@@ -164,9 +166,10 @@ class TermIndex:
             else:
                 lengths[pk], present[pk] = float(entry[0]), True
                 changes[pk] = {word: f for word, f in entry[1].items() if word in self.words}
-        return TermIndex(
+        index = TermIndex(
             self.words, self.offsets, self.ids, self.freqs, lengths, present, changes, stale
         )
+        return index.folded() if len(changes) > FOLD_AFTER else index
 
     def folded(self) -> TermIndex:
         """Return the same index with the changed articles merged into the posting lists."""

@@ -149,3 +149,19 @@ def test_no_lists_where_the_engine_keeps_none_or_when_turned_off(settings):
     settings.ARCHIVE_SEARCH_BROAD_ROWS = 3
     built = search_words_build()
     assert (built is None) == (connection.vendor != "sqlite")
+
+
+def test_many_changed_articles_are_merged_into_the_lists(monkeypatch):
+    from archive.search import terms
+
+    lists = {"troop": (np.array([1, 2, 3]), np.array([10.0, 1.0, 2.0]))}
+    index = terms.TermIndex.from_lists(lists, np.full(6, 5.0), np.ones(6, dtype=bool))
+    changed = index.changed({2: (7, {"troop": 4.0}), 5: (3, {"troop": 1.0}), 3: None})
+    assert changed.changes  # few: kept apart
+    ids, freqs = changed.postings("troop")
+    assert ids.tolist() == [1, 2, 5] and freqs.tolist() == [10.0, 4.0, 1.0]
+    monkeypatch.setattr(terms, "FOLD_AFTER", 1)
+    folded = index.changed({2: (7, {"troop": 4.0}), 5: (3, {"troop": 1.0}), 3: None})
+    assert not folded.changes and folded.stale is None  # many: merged in
+    assert folded.postings("troop")[0].tolist() == [1, 2, 5]
+    assert folded.rows() == 5 and folded.lengths[2] == 7.0
