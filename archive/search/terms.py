@@ -34,6 +34,16 @@ K1, B = 1.2, 0.75
 Entry = tuple[int, dict[str, float]]
 
 
+def _compact(freqs: np.ndarray) -> np.ndarray:
+    """Return weighted counts in the smallest exact type: whole numbers under 65,536 (the
+    column weights are whole) as uint16, anything else as float64."""
+    if not len(freqs) or (
+        np.all(freqs == np.floor(freqs)) and freqs.min() >= 0 and freqs.max() < 65_536
+    ):
+        return freqs.astype(np.uint16)
+    return freqs.astype(np.float64)
+
+
 @dataclass(frozen=True)
 class TermIndex:
     """Per indexed word the articles holding it and its weighted count in each; per article id
@@ -42,7 +52,7 @@ class TermIndex:
     words: Mapping[str, int]  # word → its posting list's number
     offsets: np.ndarray  # posting list n is ids[offsets[n]:offsets[n + 1]]
     ids: np.ndarray  # article ids, ascending within each list
-    freqs: np.ndarray  # the weighted count of the word in that article
+    freqs: np.ndarray  # the weighted count of the word in that article (see _compact)
     lengths: np.ndarray  # by article id: its length in words
     present: np.ndarray  # by article id: the article has a row in the index
     # Articles changed since the posting lists were built: they are skipped in the lists and
@@ -63,12 +73,12 @@ class TermIndex:
         offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
         ids = [lists[word][0] for word in words]
-        freqs = [lists[word][1] for word in words]
+        freqs = np.concatenate([lists[word][1] for word in words]) if words else np.zeros(0)
         return cls(
             words,
             offsets,
             np.concatenate(ids).astype(np.int32) if ids else np.zeros(0, np.int32),
-            np.concatenate(freqs).astype(np.float32) if freqs else np.zeros(0, np.float32),
+            _compact(freqs),
             lengths.astype(np.float64),
             present.astype(np.bool_),
         )
@@ -88,7 +98,7 @@ class TermIndex:
         if not extra:
             return ids[keep], freqs[keep]
         more_ids = np.array([pk for pk, _f in extra], dtype=np.int32)
-        more_freqs = np.array([f for _pk, f in extra], dtype=np.float32)
+        more_freqs = np.array([f for _pk, f in extra], dtype=np.float64)
         all_ids = np.concatenate([ids[keep], more_ids])
         order = np.argsort(all_ids, kind="stable")
         return all_ids[order], np.concatenate([freqs[keep], more_freqs])[order]
