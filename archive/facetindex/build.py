@@ -194,7 +194,7 @@ def index_build(engine: Engine) -> FacetIndex:
     position = engine.position()
     labels = Labels()
     read_labels(labels)
-    docs = {kind: docs.sorted() for kind, docs in read_docs(engine).items()}
+    docs = {kind: docs.sorted().narrowed() for kind, docs in read_docs(engine).items()}
     words = search_words_build(connection.alias)
     return FacetIndex(docs, labels, position, engine.token(), words=words)
 

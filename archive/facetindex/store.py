@@ -41,6 +41,30 @@ def _empty(dtype=np.int32) -> np.ndarray:
     return np.zeros(0, dtype=dtype)
 
 
+def narrow(values: np.ndarray) -> np.ndarray:
+    """Return whole numbers in the smallest of int16 and int32 that holds them all (ids of
+    places, tags or outlets fit in two bytes in most archives): a third less memory."""
+    if values.dtype.kind not in "iu" or not len(values):
+        return values
+    low, high = int(values.min()), int(values.max())
+    for dtype in (np.int16, np.int32):
+        info = np.iinfo(dtype)
+        if info.min <= low and high <= info.max:
+            return values if values.dtype == dtype else values.astype(dtype)
+    return values
+
+
+def _joined(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Return old followed by new, in old's type unless new's values need a wider one."""
+    if len(new):
+        wider = np.result_type(
+            old.dtype, np.min_scalar_type(int(new.min())), np.min_scalar_type(int(new.max()))
+        )
+    else:
+        wider = old.dtype
+    return np.concatenate([old.astype(wider, copy=False), new.astype(wider, copy=False)])
+
+
 @dataclass
 class Docs:
     """The documents of one kind: ids, liveness, columns and pairs, all numpy arrays."""
@@ -69,8 +93,22 @@ class Docs:
         for name, (slots, values) in self.pairs.items():
             order = np.argsort(slots, kind="stable")
             pairs[name] = (slots[order], values[order])
-            heads[name] = np.searchsorted(pairs[name][0], np.arange(self.size + 1)).astype(np.int64)
+            if len(slots):  # a kind without such pairs (no tagged quotes) needs no offsets
+                heads[name] = np.searchsorted(pairs[name][0], np.arange(self.size + 1)).astype(
+                    np.int32 if len(slots) < 2**31 else np.int64
+                )
+            else:
+                heads[name] = np.zeros(1, dtype=np.int32)
         return replace(self, pairs=pairs, heads=heads)
+
+    def narrowed(self) -> Docs:
+        """Return the same documents with ids, columns and pair values in their smallest type."""
+        return replace(
+            self,
+            ids=narrow(self.ids),
+            columns={name: narrow(column) for name, column in self.columns.items()},
+            pairs={name: (slots, narrow(values)) for name, (slots, values) in self.pairs.items()},
+        )
 
     def pair_positions(self, name: str, mask: np.ndarray) -> np.ndarray:
         """Return the positions, in the pair arrays, of the pairs of the slots in mask.
@@ -114,16 +152,13 @@ class Docs:
         alive = self.alive.copy()
         alive[dead] = False
         return Docs(
-            np.concatenate([self.ids, ids.astype(np.int64)]),
+            _joined(self.ids, ids),
             np.concatenate([alive, np.ones(len(ids), dtype=np.bool_)]),
-            {
-                name: np.concatenate([self.columns[name], columns[name].astype(np.int32)])
-                for name in self.columns
-            },
+            {name: _joined(self.columns[name], columns[name]) for name in self.columns},
             {
                 name: (
-                    np.concatenate([slots, pairs[name][0].astype(np.int32) + base]),
-                    np.concatenate([values, pairs[name][1].astype(np.int32)]),
+                    _joined(slots, pairs[name][0].astype(np.int64) + base),
+                    _joined(values, pairs[name][1]),
                 )
                 for name, (slots, values) in self.pairs.items()
             },
@@ -145,7 +180,7 @@ class Docs:
             {name: column[keep] for name, column in self.columns.items()},
             pairs,
         )
-        return docs.sorted(), moved
+        return docs.sorted().narrowed(), moved
 
 
 @dataclass
@@ -249,4 +284,5 @@ class FacetIndex:
             total += docs.ids.nbytes + docs.alive.nbytes
             total += sum(c.nbytes for c in docs.columns.values())
             total += sum(s.nbytes + v.nbytes for s, v in docs.pairs.values())
+            total += sum(head.nbytes for head in docs.heads.values())
         return total + (self.words.nbytes() if self.words is not None else 0)
