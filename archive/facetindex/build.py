@@ -153,7 +153,6 @@ def read_docs(engine: Engine, articles: list[int] | None = None) -> dict[str, Do
         ids = rows[:, 0]
         aslot = _slots(article_ids, rows[:, 1])
         columns = {
-            "article": rows[:, 1].astype(np.int32),
             "aslot": aslot,
             "day": article_columns["day"][aslot],
             "outlet": article_columns["outlet"][aslot],
@@ -224,7 +223,8 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
             current, new = index.docs[kind], fresh[kind]
             columns = dict(new.columns)
             columns["aslot"] = columns["aslot"] + shift
-            dead = np.flatnonzero(np.isin(current.columns["article"], changed) & current.alive)
+            articles_of = old.ids[current.columns["aslot"]] if current.size else old.ids[:0]
+            dead = np.flatnonzero(np.isin(articles_of, changed) & current.alive)
             docs[kind] = current.appended(new.ids, columns, new.pairs, dead)
     words = index.words
     if words is not None and changes.articles:

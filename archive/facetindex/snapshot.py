@@ -22,7 +22,7 @@ from django.db import connection
 from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
 from archive.search.terms import TermIndex
 
-FORMAT = 3
+FORMAT = 4
 
 
 def snapshot_path() -> Path | None:

@@ -25,8 +25,9 @@ KINDS = ("article", "quote", "caption")
 # Each kind's single-valued columns and multi-valued pairs.
 COLUMNS = {
     "article": ("day", "outlet"),
-    "quote": ("day", "outlet", "article", "aslot", "speaker", "place"),
-    "caption": ("day", "outlet", "article", "aslot", "agency", "distributor", "place"),
+    # A quote's or caption's article is its article slot's id (`aslot`): not kept twice.
+    "quote": ("day", "outlet", "aslot", "speaker", "place"),
+    "caption": ("day", "outlet", "aslot", "agency", "distributor", "place"),
 }
 PAIRS = {
     "article": ("place", "tag", "speaker", "cited"),
