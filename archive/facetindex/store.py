@@ -57,13 +57,15 @@ def narrow(values: np.ndarray) -> np.ndarray:
 
 def _joined(old: np.ndarray, new: np.ndarray) -> np.ndarray:
     """Return old followed by new, in old's type unless new's values need a wider one."""
-    if len(new):
-        wider = np.result_type(
-            old.dtype, np.min_scalar_type(int(new.min())), np.min_scalar_type(int(new.max()))
-        )
-    else:
-        wider = old.dtype
-    return np.concatenate([old.astype(wider, copy=False), new.astype(wider, copy=False)])
+    dtype = old.dtype
+    if len(new) and dtype.kind in "iu":
+        low, high = int(new.min()), int(new.max())
+        for candidate in (dtype, np.dtype(np.int32), np.dtype(np.int64)):
+            info = np.iinfo(candidate)
+            if info.min <= low and high <= info.max and candidate.itemsize >= dtype.itemsize:
+                dtype = candidate
+                break
+    return np.concatenate([old.astype(dtype, copy=False), new.astype(dtype, copy=False)])
 
 
 @dataclass

@@ -286,3 +286,18 @@ def test_a_second_rebuild_after_pruning_leaves_an_index_that_is_not_stale(settin
     assert not engine_for_default().changes_since(index.position).stale
     assert runtime._state["index"] is index  # kept: the next request builds nothing
     assert index_current().position == index.position
+
+
+def test_appending_keeps_the_narrow_types_the_values_fit():
+    import numpy as np
+
+    from archive.facetindex.store import _joined, narrow
+
+    small = narrow(np.array([1, 2, 40], dtype=np.int64))
+    assert small.dtype == np.int16
+    assert _joined(small, np.array([7], dtype=np.int64)).dtype == np.int16
+    slots = narrow(np.array([0, 900_000], dtype=np.int64))
+    assert slots.dtype == np.int32
+    assert _joined(slots, np.array([900_001], dtype=np.int64)).dtype == np.int32
+    grown = _joined(small, np.array([70_000], dtype=np.int64))
+    assert grown.dtype == np.int32 and grown.tolist() == [1, 2, 40, 70_000]
