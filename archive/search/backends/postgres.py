@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 from django.db import DatabaseError, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import BooleanField, Expression, F, FloatField
@@ -21,6 +22,7 @@ from archive.search.backends.base import (
     SearchSQL,
     Spellings,
 )
+from archive.search.terms import TermIndex
 
 CONFIG = "archive_search"
 _BODY = (
@@ -150,6 +152,23 @@ def _create_config(cursor) -> bool:
     return unaccent
 
 
+def _searched(kind: Kind) -> tuple[str, str, str]:
+    """Return the table, key and tsvector a kind is searched in."""
+    if kind == "article":
+        return "archive_search_article", "article_id", "document"
+    table = {"quote": "archive_quote", "caption": "archive_photocaption"}[kind]
+    return table, "id", f"to_tsvector('{CONFIG}'::regconfig, text)"
+
+
+# A binary COPY: a 19-byte header, then per row a field count and each field's length and
+# value (big-endian), then a 2-byte trailer. An id is int8; ts_rank's score is float4.
+_COPY_HEADER = 19
+_ID_ROW = np.dtype([("fields", ">i2"), ("id_size", ">i4"), ("id", ">i8")])
+_SCORED_ROW = np.dtype(
+    [("fields", ">i2"), ("id_size", ">i4"), ("id", ">i8"), ("score_size", ">i4"), ("score", ">f4")]
+)
+
+
 def tsquery(terms: Sequence[Spellings]) -> tuple[str, list[str]]:
     """Write terms as a PostgreSQL tsquery expression, every spelling a bound parameter."""
     one = f"websearch_to_tsquery('{CONFIG}'::regconfig, %s)"
@@ -259,13 +278,39 @@ class PostgresSearchBackend(SearchBackend):
         )
         return found, rank
 
+    def match_arrays(
+        self,
+        kind: Kind,
+        terms: Sequence[Spellings],
+        *,
+        scored: bool,
+        words: TermIndex | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        # The rows come as one binary COPY straight into arrays: a Python tuple per match
+        # would cost more than the search itself when most articles match.
+        table, key, vector = _searched(kind)
+        query, params = tsquery(terms)
+        score = f", ts_rank({vector}, {query})" if scored else ""
+        sql = (
+            f"COPY (SELECT {key}::int8{score} FROM {table} WHERE {vector} @@ {query}) "
+            "TO STDOUT (FORMAT BINARY)"
+        )
+        with self.connection.cursor() as cursor:
+            with cursor.cursor.copy(sql, [*(params if scored else []), *params]) as copy:
+                data = b"".join(bytes(block) for block in copy)
+        rows = np.frombuffer(
+            data,
+            dtype=_SCORED_ROW if scored else _ID_ROW,
+            offset=_COPY_HEADER,
+            count=max(len(data) - _COPY_HEADER - 2, 0)
+            // (_SCORED_ROW if scored else _ID_ROW).itemsize,
+        )
+        ids = rows["id"].astype(np.int64)
+        return ids, rows["score"].astype(np.float64) if scored else None
+
     def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
         query, params = tsquery(terms)
-        if kind == "article":
-            table, key, vector = "archive_search_article", "article_id", "document"
-        else:
-            table = {"quote": "archive_quote", "caption": "archive_photocaption"}[kind]
-            key, vector = "id", f"to_tsvector('{CONFIG}'::regconfig, text)"
+        table, key, vector = _searched(kind)
         score = f", ts_rank({vector}, {query})" if scored else ""
         with self.connection.cursor() as cursor:
             cursor.execute(
