@@ -4,7 +4,7 @@ archive.dataio.load reads and checks the files and owns the transaction; this mo
 batch of records of one model into objects and writes them. Natural keys (of the records and of
 what they link to) are looked up in one query per model and batch and kept in memory; new
 objects are checked field by field (clean_fields and the model's clean, without a query per
-row), then inserted with one bulk_create, their many-to-many links with another. Uniqueness
+row), then inserted in bulk, their many-to-many links too (archive.dataio.rows). Uniqueness
 and the other constraints are the database's to enforce: if the bulk insert is refused, the
 batch is written again one record at a time the slow way (`apply_one`, a full_clean each), so
 the problem is named by file, record and field exactly as before. A record that matches an
@@ -22,8 +22,10 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models.functions import Lower
+
+from archive.dataio.rows import insert_links, insert_rows
 
 # A natural key, field by field, as the models' natural_key() and get_by_natural_key() agree
 # on it; a link stands for the natural key of what it points at.
@@ -275,50 +277,13 @@ def insert(label: str, entries: list[Entry]) -> None:
     insert_rows(model, objs)
     for name in {name for e in entries for name in e.m2m}:
         f = field_of(model, name)
-        through = f.remote_field.through
-        source = f"{f.m2m_field_name()}_id"
-        target = f"{f.m2m_reverse_field_name()}_id"
-        rows = [
-            through(**{source: e.obj.pk, target: pk})  # type: ignore[union-attr]
+        columns = (f.m2m_column_name(), f.m2m_reverse_name())
+        pairs = [
+            (e.obj.pk, pk)  # type: ignore[union-attr]
             for e in entries
             for pk in sorted(e.m2m.get(name, ()))
         ]
-        insert_rows(through, rows)
-
-
-def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
-    """Insert objects, setting their primary keys: a multi-row INSERT … RETURNING at a time.
-
-    What bulk_create does, without its per-value query compilation (most of a load's time);
-    a model with a field that needs its own SQL placeholder goes through bulk_create.
-    """
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
-    if any(hasattr(f, "get_placeholder") or f.generated for f in fields) or not objs:
-        model._default_manager.bulk_create(objs)
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, min(500, 999 // len(fields)))  # SQLite's usual limit of parameters
-    for start in range(0, len(objs), per_statement):
-        chunk = objs[start : start + per_statement]
-        params = [
-            f.get_db_prep_save(f.pre_save(obj, add=True), connection)
-            for obj in chunk
-            for f in fields
-        ]
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
-            f"RETURNING {quote(model._meta.pk.column)}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [found for (found,) in cursor.fetchall()]
-        for obj, pk in zip(chunk, ids, strict=True):
-            obj.pk = pk
-            obj._state.adding = False
-            obj._state.db = connection.alias
+        insert_links(f.remote_field.through, columns, pairs)
 
 
 def unchanged(label: str, entries: list[Entry], cache: KeyCache) -> set[int]:
