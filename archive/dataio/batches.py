@@ -218,7 +218,7 @@ def build(label: str, record, cache: KeyCache) -> Entry:
     model = model_for(label)
     fields = record.data["fields"]
     values: dict[str, Any] = {}
-    related: dict[str, models.Model] = {}
+    related: dict[Any, models.Model] = {}
     m2m: dict[str, set] = {}
     for name, value in fields.items():
         f = field_of(model, name)
@@ -244,16 +244,17 @@ def build(label: str, record, cache: KeyCache) -> Entry:
             pk = cache.pk(target, normal_key(target, value))
             if pk is None:
                 raise Problem(f"unknown {f.related_model._meta.model_name} {value}")
+            values[f.attname] = pk
             known = cache.objects.get(target, {}).get(pk)
             if known is not None:
-                related[f.name] = known
-            else:
-                values[f.attname] = pk
+                related[f] = known
         else:
             values[f.attname] = f.to_python(value)
     obj = model(**values)
-    for name, target_obj in related.items():
-        setattr(obj, name, target_obj)
+    for f, target_obj in related.items():
+        # The object the key was found for, cached as the link's value (what assigning it
+        # does, without the descriptor's checks): clean() reads it without a query.
+        f.set_cached_value(obj, target_obj)
     return Entry(record=record, key=record_key(label, fields), obj=obj, m2m=m2m)
 
 
