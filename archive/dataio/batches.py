@@ -71,6 +71,19 @@ def model_for(label: str) -> type[models.Model]:
     return apps.get_model(label)
 
 
+PLAIN, LINK, MANY = "plain", "link", "many"
+
+
+@cache
+def plan(label: str, name: str) -> tuple[str, Any, str]:
+    """How a record's field is read: PLAIN, a LINK or MANY links; the field; the label of the
+    model it links to ("" for a plain field). Asked once per model and field name."""
+    f = field_of(model_for(label), name)
+    if f.many_to_many or f.many_to_one:
+        return (MANY if f.many_to_many else LINK), f, f.related_model._meta.label_lower
+    return PLAIN, f, ""
+
+
 @cache
 def key_paths(label: str) -> tuple[tuple[str, str], ...]:
     """Return (lookup path, label.field of the leaf) for each part of a model's natural key."""
@@ -169,11 +182,10 @@ class Entry:
 
 def record_key(label: str, fields: dict) -> tuple | None:
     """The natural key a record names itself by, or None if it names no whole key."""
-    model = model_for(label)
     values: list[Any] = []
     for name in NATURAL_KEYS[label]:
         value = fields.get(name)
-        if field_of(model, name).many_to_one:
+        if plan(label, name)[0] == LINK:
             if not isinstance(value, list):
                 return None
             values += value
@@ -182,31 +194,28 @@ def record_key(label: str, fields: dict) -> tuple | None:
     return normal_key(label, values)
 
 
-def _links(model: type[models.Model], fields: dict) -> Iterable[tuple[str, tuple | None]]:
+def _links(label: str, fields: dict) -> Iterable[tuple[str, tuple | None]]:
     """(label, key) of everything a record links to."""
     for name, value in fields.items():
-        f = field_of(model, name)
-        if f.many_to_one and isinstance(value, list):
-            label = f.related_model._meta.label_lower
-            if label in NATURAL_KEYS:
-                yield label, normal_key(label, value)
-        elif f.many_to_many and isinstance(value, list):
-            label = f.related_model._meta.label_lower
-            if label in NATURAL_KEYS:
-                for item in value:
-                    yield label, normal_key(label, item)
+        kind, _f, target = plan(label, name)
+        if kind == PLAIN or target not in NATURAL_KEYS or not isinstance(value, list):
+            continue
+        if kind == LINK:
+            yield target, normal_key(target, value)
+        else:
+            for item in value:
+                yield target, normal_key(target, item)
 
 
 def prefetch(label: str, records: list, cache: KeyCache) -> None:
     """Look up, in one query per model, the keys a batch names and the ones it links to."""
-    model = model_for(label)
     wanted: dict[str, set[tuple]] = {label: set()}
     for record in records:
         fields = record.data["fields"]
         own = record_key(label, fields)
         if own is not None:
             wanted[label].add(own)
-        for linked, key in _links(model, fields):
+        for linked, key in _links(label, fields):
             if key is not None:
                 wanted.setdefault(linked, set()).add(key)
     for linked, keys in wanted.items():
@@ -221,11 +230,9 @@ def build(label: str, record, cache: KeyCache) -> Entry:
     related: dict[Any, models.Model] = {}
     m2m: dict[str, set] = {}
     for name, value in fields.items():
-        f = field_of(model, name)
-        if f.many_to_many:
-            target = f.related_model._meta.label_lower
-            through = f.remote_field.through
-            if target not in NATURAL_KEYS or not through._meta.auto_created:
+        kind, f, target = plan(label, name)
+        if kind == MANY:
+            if target not in NATURAL_KEYS or not f.remote_field.through._meta.auto_created:
                 raise SlowPath
             ids = set()
             for item in value or []:
@@ -234,11 +241,10 @@ def build(label: str, record, cache: KeyCache) -> Entry:
                     raise Problem(f"unknown {f.related_model._meta.model_name} {item}")
                 ids.add(pk)
             m2m[name] = ids
-        elif f.many_to_one:
+        elif kind == LINK:
             if value is None:
                 values[f.attname] = None
                 continue
-            target = f.related_model._meta.label_lower
             if target not in NATURAL_KEYS:
                 raise SlowPath
             pk = cache.pk(target, normal_key(target, value))
