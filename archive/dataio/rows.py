@@ -6,7 +6,8 @@ query for the whole batch) and the rows, keys included, are streamed with one `C
 STDIN`: no SQL text to build or parse per row, one round trip per batch. COPY fires the same
 statement triggers (search index, facet change log, revision numbers) and checks the same
 constraints as an INSERT, and runs inside the caller's transaction, so a refused batch rolls
-back with it. Elsewhere (SQLite) a multi-row `INSERT … RETURNING` a few hundred rows at a time.
+back with it. Elsewhere (SQLite) a multi-row `INSERT … RETURNING` a few hundred rows at a time,
+and many-to-many links with one `executemany`.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
     What bulk_create does, without its per-value query compilation (most of a load's time); a
     model with a field that needs its own SQL placeholder goes through bulk_create.
     """
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
     if not objs:
         return
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
     if any(hasattr(f, "get_placeholder") or f.generated for f in fields):
         model._default_manager.bulk_create(objs)
         return
