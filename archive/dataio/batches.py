@@ -4,7 +4,7 @@ archive.dataio.load reads and checks the files and owns the transaction; this mo
 batch of records of one model into objects and writes them. Natural keys (of the records and of
 what they link to) are looked up in one query per model and batch and kept in memory; new
 objects are checked field by field (clean_fields and the model's clean, without a query per
-row), then inserted with one bulk_create, their many-to-many links with another. Uniqueness
+row), then inserted in bulk, their many-to-many links too (archive.dataio.rows). Uniqueness
 and the other constraints are the database's to enforce: if the bulk insert is refused, the
 batch is written again one record at a time the slow way (`apply_one`, a full_clean each), so
 the problem is named by file, record and field exactly as before. A record that matches an
@@ -22,8 +22,10 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models.functions import Lower
+
+from archive.dataio.rows import insert_links, insert_rows
 
 # A natural key, field by field, as the models' natural_key() and get_by_natural_key() agree
 # on it; a link stands for the natural key of what it points at.
@@ -67,6 +69,19 @@ def field_of(model: type[models.Model], name: str) -> Any:
 @cache
 def model_for(label: str) -> type[models.Model]:
     return apps.get_model(label)
+
+
+PLAIN, LINK, MANY = "plain", "link", "many"
+
+
+@cache
+def plan(label: str, name: str) -> tuple[str, Any, str]:
+    """How a record's field is read: PLAIN, a LINK or MANY links; the field; the label of the
+    model it links to ("" for a plain field). Asked once per model and field name."""
+    f = field_of(model_for(label), name)
+    if f.many_to_many or f.many_to_one:
+        return (MANY if f.many_to_many else LINK), f, f.related_model._meta.label_lower
+    return PLAIN, f, ""
 
 
 @cache
@@ -167,11 +182,10 @@ class Entry:
 
 def record_key(label: str, fields: dict) -> tuple | None:
     """The natural key a record names itself by, or None if it names no whole key."""
-    model = model_for(label)
     values: list[Any] = []
     for name in NATURAL_KEYS[label]:
         value = fields.get(name)
-        if field_of(model, name).many_to_one:
+        if plan(label, name)[0] == LINK:
             if not isinstance(value, list):
                 return None
             values += value
@@ -180,31 +194,28 @@ def record_key(label: str, fields: dict) -> tuple | None:
     return normal_key(label, values)
 
 
-def _links(model: type[models.Model], fields: dict) -> Iterable[tuple[str, tuple | None]]:
+def _links(label: str, fields: dict) -> Iterable[tuple[str, tuple | None]]:
     """(label, key) of everything a record links to."""
     for name, value in fields.items():
-        f = field_of(model, name)
-        if f.many_to_one and isinstance(value, list):
-            label = f.related_model._meta.label_lower
-            if label in NATURAL_KEYS:
-                yield label, normal_key(label, value)
-        elif f.many_to_many and isinstance(value, list):
-            label = f.related_model._meta.label_lower
-            if label in NATURAL_KEYS:
-                for item in value:
-                    yield label, normal_key(label, item)
+        kind, _f, target = plan(label, name)
+        if kind == PLAIN or target not in NATURAL_KEYS or not isinstance(value, list):
+            continue
+        if kind == LINK:
+            yield target, normal_key(target, value)
+        else:
+            for item in value:
+                yield target, normal_key(target, item)
 
 
 def prefetch(label: str, records: list, cache: KeyCache) -> None:
     """Look up, in one query per model, the keys a batch names and the ones it links to."""
-    model = model_for(label)
     wanted: dict[str, set[tuple]] = {label: set()}
     for record in records:
         fields = record.data["fields"]
         own = record_key(label, fields)
         if own is not None:
             wanted[label].add(own)
-        for linked, key in _links(model, fields):
+        for linked, key in _links(label, fields):
             if key is not None:
                 wanted.setdefault(linked, set()).add(key)
     for linked, keys in wanted.items():
@@ -216,14 +227,12 @@ def build(label: str, record, cache: KeyCache) -> Entry:
     model = model_for(label)
     fields = record.data["fields"]
     values: dict[str, Any] = {}
-    related: dict[str, models.Model] = {}
+    related: dict[Any, models.Model] = {}
     m2m: dict[str, set] = {}
     for name, value in fields.items():
-        f = field_of(model, name)
-        if f.many_to_many:
-            target = f.related_model._meta.label_lower
-            through = f.remote_field.through
-            if target not in NATURAL_KEYS or not through._meta.auto_created:
+        kind, f, target = plan(label, name)
+        if kind == MANY:
+            if target not in NATURAL_KEYS or not f.remote_field.through._meta.auto_created:
                 raise SlowPath
             ids = set()
             for item in value or []:
@@ -232,26 +241,26 @@ def build(label: str, record, cache: KeyCache) -> Entry:
                     raise Problem(f"unknown {f.related_model._meta.model_name} {item}")
                 ids.add(pk)
             m2m[name] = ids
-        elif f.many_to_one:
+        elif kind == LINK:
             if value is None:
                 values[f.attname] = None
                 continue
-            target = f.related_model._meta.label_lower
             if target not in NATURAL_KEYS:
                 raise SlowPath
             pk = cache.pk(target, normal_key(target, value))
             if pk is None:
                 raise Problem(f"unknown {f.related_model._meta.model_name} {value}")
+            values[f.attname] = pk
             known = cache.objects.get(target, {}).get(pk)
             if known is not None:
-                related[f.name] = known
-            else:
-                values[f.attname] = pk
+                related[f] = known
         else:
             values[f.attname] = f.to_python(value)
     obj = model(**values)
-    for name, target_obj in related.items():
-        setattr(obj, name, target_obj)
+    for f, target_obj in related.items():
+        # The object the key was found for, cached as the link's value (what assigning it
+        # does, without the descriptor's checks): clean() reads it without a query.
+        f.set_cached_value(obj, target_obj)
     return Entry(record=record, key=record_key(label, fields), obj=obj, m2m=m2m)
 
 
@@ -275,50 +284,13 @@ def insert(label: str, entries: list[Entry]) -> None:
     insert_rows(model, objs)
     for name in {name for e in entries for name in e.m2m}:
         f = field_of(model, name)
-        through = f.remote_field.through
-        source = f"{f.m2m_field_name()}_id"
-        target = f"{f.m2m_reverse_field_name()}_id"
-        rows = [
-            through(**{source: e.obj.pk, target: pk})  # type: ignore[union-attr]
+        columns = (f.m2m_column_name(), f.m2m_reverse_name())
+        pairs = [
+            (e.obj.pk, pk)  # type: ignore[union-attr]
             for e in entries
             for pk in sorted(e.m2m.get(name, ()))
         ]
-        insert_rows(through, rows)
-
-
-def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
-    """Insert objects, setting their primary keys: a multi-row INSERT … RETURNING at a time.
-
-    What bulk_create does, without its per-value query compilation (most of a load's time);
-    a model with a field that needs its own SQL placeholder goes through bulk_create.
-    """
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
-    if any(hasattr(f, "get_placeholder") or f.generated for f in fields) or not objs:
-        model._default_manager.bulk_create(objs)
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, min(500, 999 // len(fields)))  # SQLite's usual limit of parameters
-    for start in range(0, len(objs), per_statement):
-        chunk = objs[start : start + per_statement]
-        params = [
-            f.get_db_prep_save(f.pre_save(obj, add=True), connection)
-            for obj in chunk
-            for f in fields
-        ]
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
-            f"RETURNING {quote(model._meta.pk.column)}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [found for (found,) in cursor.fetchall()]
-        for obj, pk in zip(chunk, ids, strict=True):
-            obj.pk = pk
-            obj._state.adding = False
-            obj._state.db = connection.alias
+        insert_links(f.remote_field.through, columns, pairs)
 
 
 def unchanged(label: str, entries: list[Entry], cache: KeyCache) -> set[int]:

@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -156,21 +158,29 @@ def _check_shape(record: _Record) -> str | None:
     fields = item.get("fields")
     if not isinstance(fields, dict):
         return "missing 'fields'"
-    model = apps.get_model(label)
     for name in fields:
-        try:
-            model_field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            return f"{label}: unknown field '{name}'"
-        if not getattr(model_field, "concrete", False) and not model_field.many_to_many:
-            return f"{label}: unknown field '{name}'"
-        if not model_field.serialize and not model_field.many_to_many:
-            # e.g. "version": the database's own state, never part of a fixture or an export.
-            return f"{label}: '{name}' is not archive content and cannot be loaded"
+        model_field, problem = _loadable_field(label, name)
+        if model_field is None:
+            return problem
         problem = _type_problem(model_field, fields[name])
         if problem:
             return f"{label}: {name}: {problem}"
     return None
+
+
+@cache
+def _loadable_field(label: str, name: str) -> tuple[Any, str | None]:
+    """Return a model's field a record may name, or None and why the record may not name it."""
+    try:
+        model_field = apps.get_model(label)._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None, f"{label}: unknown field '{name}'"
+    if not getattr(model_field, "concrete", False) and not model_field.many_to_many:
+        return None, f"{label}: unknown field '{name}'"
+    if not model_field.serialize and not model_field.many_to_many:
+        # e.g. "version": the database's own state, never part of a fixture or an export.
+        return None, f"{label}: '{name}' is not archive content and cannot be loaded"
+    return model_field, None
 
 
 _SCALAR = (str, int, float)

@@ -122,3 +122,53 @@ def test_the_search_index_after_a_load_is_the_one_a_rebuild_makes(articles_there
     assert len(loaded[0]) == 3 + articles_there
     backend_for(connection).rebuild()
     assert _search_rows() == loaded
+
+
+def test_loaded_rows_take_their_keys_from_the_table_so_later_rows_get_new_ones(tmp_path):
+    """On PostgreSQL the keys of a COPY come from the table's sequence: a row added after the
+    load, the ordinary way, gets a key of its own, and the loaded rows' keys follow the file."""
+    article = ArticleFactory(slug="kept", paragraphs=["One.", "Two.", "Three."])
+    speaker = QuoteFactory(article=article, position=1).speaker
+    records = [
+        {
+            "model": "archive.quote",
+            "fields": {
+                "article": ["kept"],
+                "position": position,
+                "speaker": [speaker.slug],
+                "text": f"Said {position}.",
+                "paragraph": 1,
+            },
+        }
+        for position in (2, 3, 4)
+    ]
+    path = tmp_path / "quotes.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    call_command("load_archive", "--no-progress", str(path), stdout=io.StringIO())
+    later = QuoteFactory(article=article, position=5)
+    ids = list(article.quotes.order_by("position").values_list("pk", flat=True))
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    assert later.pk == max(ids)
+
+
+def test_text_with_tabs_newlines_and_backslashes_is_loaded_exactly(tmp_path):
+    """COPY's own separators and escapes in the text are data, not syntax."""
+    article = ArticleFactory(slug="kept", paragraphs=["One."])
+    speaker = QuoteFactory(article=article, position=1).speaker
+    text = 'Tab\there, a new\nline, a back\\slash, \\N, "quotes", \\. and a\r\nCRLF'
+    records = [
+        {
+            "model": "archive.quote",
+            "fields": {
+                "article": ["kept"],
+                "position": 2,
+                "speaker": [speaker.slug],
+                "text": text,
+                "paragraph": 1,
+            },
+        }
+    ]
+    path = tmp_path / "quote.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    call_command("load_archive", "--no-progress", str(path), stdout=io.StringIO())
+    assert article.quotes.get(position=2).text == text
