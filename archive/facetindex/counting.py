@@ -117,7 +117,9 @@ def newest_ids(index: FacetIndex, kind: str, mask: np.ndarray) -> np.ndarray:
     docs = index.docs[kind]
     key = ("order", kind)
     if key not in index.memo:
-        index.memo[key] = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
+        order = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
+        # Kept for the index's life: positions in four bytes, not eight.
+        index.memo[key] = order.astype(np.int32) if docs.size < 2**31 else order
     order = index.memo[key]
     return docs.ids[order[mask[order]]]
 
