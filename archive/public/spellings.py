@@ -14,13 +14,15 @@ of thousands of articles costs a bounded time.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, JSONField, QuerySet, Value, When
+from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models.functions import Cast
 
 from archive.facetindex.store import FacetIndex
 from archive.facetindex.subjects import subject_latest
@@ -117,6 +119,8 @@ def spellings_count(rows: Iterable[tuple], *, name: str) -> SubjectSpellings:
         elif kind == MASK:
             masks.append(first)
         else:
+            if isinstance(paragraphs, str):  # JSON text, decoded for articles only
+                paragraphs = json.loads(paragraphs)
             texts = [headline, *(paragraphs if isinstance(paragraphs, list) else [])]
             articles.append(((first, second), [t for t in texts if isinstance(t, str)]))
     aliases.sort()
@@ -174,7 +178,9 @@ def _rows(latest, model, alias_model, owner_pk: int):
     carry their kind.
     """
     nothing = Value("", output_field=CharField())
-    no_body = Value(None, output_field=JSONField())
+    # Paragraphs come as JSON text and are decoded for the articles alone: as a JSON column
+    # every one of the thousands of name rows would be decoded too.
+    no_body = Value(None, output_field=TextField())
     texts = (
         Article.objects.filter(pk__in=latest)
         .order_by()
@@ -183,7 +189,7 @@ def _rows(latest, model, alias_model, owner_pk: int):
             sp_a=F("outlet__name"),
             sp_b=F("outlet__slug"),
             sp_c=F("headline"),
-            sp_d=F("paragraphs"),
+            sp_d=Cast("paragraphs", output_field=TextField()),
         )
         .values_list(*COLUMNS)
     )
