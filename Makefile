@@ -80,7 +80,8 @@ test-fast: install
 test-postgres: install browser-deps
 	DATABASE_URL=$(PG_URL) $(PYTEST)
 
-BENCH_ARTICLES ?= 100000
+# `make bench ARTICLES=1000000` (or BENCH_ARTICLES) takes another size.
+BENCH_ARTICLES ?= $(or $(ARTICLES),100000)
 
 # Benchmark (figures, not pass/fail): a synthetic archive on SQLite and on PostgreSQL.
 bench: install bench-deps
