@@ -60,6 +60,8 @@ class OutletSpellings:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKC changes no ASCII text, and its case folding is lower()
+        return text.replace("`", "'").lower()
     text = unicodedata.normalize("NFKC", text)
     for apostrophe in _APOSTROPHE_SHAPES:  # str.replace is far quicker than translate
         if apostrophe in text:
@@ -102,16 +104,18 @@ COLUMNS = ("sp_kind", "sp_a", "sp_b", "sp_c", "sp_d")
 ARTICLE, OWN, MASK = "a", "s", "m"
 
 
-def spellings_count(rows: Iterable[tuple], *, name: str) -> SubjectSpellings:
+def spellings_count(
+    rows: Iterable[tuple], *, name: str, masks: Iterable[str] = ()
+) -> SubjectSpellings:
     """Count each spelling of a subject per outlet, from rows of (kind, a, b, c, d) in any order.
 
     Kind "s" is one of the subject's aliases (in `a`); kind "m" another subject's name or alias,
     a mask: where it holds one of the subject's spellings its words are not counted; kind "a"
     an article: (outlet name, outlet slug, headline, paragraphs). A spelling is counted under
-    its first form: the name, then the aliases in name order.
+    its first form: the name, then the aliases in name order. `masks` gives more masks.
     """
     aliases: list[str] = []
-    masks: list[str] = []
+    masks = list(masks)
     articles: list[tuple[tuple[str, str], list[str]]] = []
     for kind, first, second, headline, paragraphs in rows:
         if kind == OWN:
@@ -171,11 +175,12 @@ def _latest(index: FacetIndex | None, subject: str, pk: int, articles: QuerySet[
     return articles.order_by("-published_on", "-pk").values("pk")[:MAX_ARTICLES]
 
 
-def _rows(latest, model, alias_model, owner_pk: int):
+def _rows(latest, model, alias_model, owner_pk: int, *, other_names: bool = True):
     """Read the subject's aliases, the masks and the latest articles' texts, in one query.
 
     The aliases may come in any order; so may the parts of a UNION, which is why the rows
-    carry their kind.
+    carry their kind. Without `other_names` the other subjects' names are left out (the
+    caller has them: the facet index's labels).
     """
     nothing = Value("", output_field=CharField())
     # Paragraphs come as JSON text and are decoded for the articles alone: as a JSON column
@@ -205,6 +210,7 @@ def _rows(latest, model, alias_model, owner_pk: int):
             (others, Value(MASK, output_field=CharField())),
             (alias_model.objects.all(), kind),
         )
+        if other_names or queryset is not others
     ]
     return texts.union(*parts, all=True).iterator(chunk_size=CHUNK)
 
@@ -218,8 +224,7 @@ def place_spellings(*, place: Place, index: FacetIndex | None = None) -> Subject
     """
     links = Article.places.through.objects.filter(place_id=place.pk).values("article_id")
     articles = Article.objects.published().filter(pk__in=links)
-    latest = _latest(index, "place", place.pk, articles)
-    return spellings_count(_rows(latest, Place, PlaceAlias, place.pk), name=place.name)
+    return _counted(index, "place", place, articles, Place, PlaceAlias)
 
 
 def speaker_spellings(*, speaker: Speaker, index: FacetIndex | None = None) -> SubjectSpellings:
@@ -227,5 +232,14 @@ def speaker_spellings(*, speaker: Speaker, index: FacetIndex | None = None) -> S
     that quote them (`index` as for `place_spellings`)."""
     links = Quote.objects.filter(speaker_id=speaker.pk).values("article_id")
     articles = Article.objects.published().filter(pk__in=links)
-    latest = _latest(index, "speaker", speaker.pk, articles)
-    return spellings_count(_rows(latest, Speaker, SpeakerAlias, speaker.pk), name=speaker.name)
+    return _counted(index, "speaker", speaker, articles, Speaker, SpeakerAlias)
+
+
+def _counted(index: FacetIndex | None, subject: str, owner, articles, model, alias_model):
+    latest = _latest(index, subject, owner.pk, articles)
+    if index is None:
+        return spellings_count(_rows(latest, model, alias_model, owner.pk), name=owner.name)
+    # The other subjects' names, current, from the facet index's labels: no rows to read.
+    names = [name for pk, name in index.labels.name.get(subject, {}).items() if pk != owner.pk]
+    rows = _rows(latest, model, alias_model, owner.pk, other_names=False)
+    return spellings_count(rows, name=owner.name, masks=names)

@@ -136,3 +136,24 @@ def test_spelling_pages_stay_within_ten_queries(client, izyum, url):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     assert len(ctx) <= 10
+
+
+def test_another_places_longer_name_is_not_counted_as_the_places_spelling(client, izyum):
+    """The other places' names come from the facet index's labels on the page; a name edited a
+    moment ago masks at once."""
+    raion = PlaceFactory(name="Izyum Rayon", slug="izyum-rayon")
+    ArticleFactory(
+        outlet=OutletFactory(name="Kyiv Independent", slug="kyiv-independent"),
+        paragraphs=["The Izyum Raion council met in Izyum."],
+        places=[izyum],
+    )
+
+    def counted() -> dict[str, int]:
+        rows = client.get("/places/izyum/?format=json").json()["spellings_by_outlet"]
+        row = next(row for row in rows if row["outlet"] == "kyiv-independent")
+        return {s["spelling"]: s["count"] for s in row["spellings"]}
+
+    assert counted() == {"Izyum": 2}  # no place is named "Izyum Raion" yet
+    raion.name = "Izyum Raion"
+    raion.save()
+    assert counted() == {"Izyum": 1}
