@@ -8,6 +8,7 @@ quotes and its captions. Ranked with ts_rank, cut with ts_headline.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 import numpy as np
 from django.db import DatabaseError, transaction
@@ -295,8 +296,18 @@ class PostgresSearchBackend(SearchBackend):
             f"COPY (SELECT {key}::int8{score} FROM {table} WHERE {vector} @@ {query}) "
             "TO STDOUT (FORMAT BINARY)"
         )
+        values = [*(params if scored else []), *params]
         with self.connection.cursor() as cursor:
-            with cursor.cursor.copy(sql, [*(params if scored else []), *params]) as copy:
+            # Logged like any query where queries are logged (DEBUG, tests counting them), and
+            # its errors raised as Django's.
+            logged = (
+                cursor.debug_sql(sql, values) if hasattr(cursor, "debug_sql") else nullcontext()
+            )
+            with (
+                logged,
+                self.connection.wrap_database_errors,
+                cursor.cursor.copy(sql, values) as copy,
+            ):
                 data = b"".join(bytes(block) for block in copy)
         rows = np.frombuffer(
             data,
