@@ -301,3 +301,29 @@ def test_appending_keeps_the_narrow_types_the_values_fit():
     assert _joined(slots, np.array([900_001], dtype=np.int64)).dtype == np.int32
     grown = _joined(small, np.array([70_000], dtype=np.int64))
     assert grown.dtype == np.int32 and grown.tolist() == [1, 2, 40, 70_000]
+
+
+def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
+    import numpy as np
+
+    from archive.facetindex import counting
+
+    for i in range(40):
+        ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 7))
+    index = index_current()
+    docs = index.docs["article"]
+    rng = np.random.default_rng(5)
+    old = counting.SPARSE
+    for share in (0.05, 0.2, 0.5, 1.0):
+        mask = docs.alive & (rng.random(docs.size) < share)
+        try:
+            counting.SPARSE = 0  # the matches sorted on their own
+            few = counting.newest_ids(index, "article", mask)
+            counting.SPARSE = 10**9  # the index's whole date order, walked
+            walked = counting.newest_ids(index, "article", mask)
+        finally:
+            counting.SPARSE = old
+        assert few.tolist() == walked.tolist()
+        days = dict(zip(docs.ids.tolist(), docs.columns["day"].tolist(), strict=True))
+        keys = [(days[pk], pk) for pk in few.tolist()]
+        assert keys == sorted(keys, reverse=True)
