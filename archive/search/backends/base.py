@@ -172,14 +172,6 @@ class SearchBackend(ABC):
         """Return a boolean expression (the row matches every term) and the row's rank."""
 
     @abstractmethod
-    def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
-        """Return (id,) for every row that matches every term, or (id, rank) when `scored`.
-
-        One pass over the index, joined to nothing and sorted by nothing: whether a row is
-        published, and every other filter, is for the caller (the facet index) to apply. The
-        rank is the one `match` gives, to the last bit.
-        """
-
     def match_arrays(
         self,
         kind: Kind,
@@ -188,15 +180,14 @@ class SearchBackend(ABC):
         scored: bool,
         words: TermIndex | None = None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Return `matches` as arrays: the ids, and their ranks when `scored`.
+        """Return the ids of every row that matches every term, and their ranks when `scored`.
 
-        `words`, the posting lists of the archive's broad words, answers a query made only of
-        such words on an engine that can read them (the same ids and ranks, sooner)."""
-        rows = self.matches(kind, terms, scored=scored)
-        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-        if not scored:
-            return ids, None
-        return ids, np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+        One pass over the index, joined to nothing and sorted by nothing: whether a row is
+        published, and every other filter, is for the caller (the facet index) to apply. The
+        rank is the one `match` gives, to the last bit. `words`, the posting lists of the
+        archive's broad words, answers a query made only of such words on an engine that can
+        read them (the same ids and ranks, sooner).
+        """
 
     def term_index_build(self, min_rows: int, skip: Collection[str] = ()) -> TermIndex | None:
         """Return the posting lists of the words found in at least `min_rows` articles (those

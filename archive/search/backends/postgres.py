@@ -319,17 +319,6 @@ class PostgresSearchBackend(SearchBackend):
         ids = rows["id"].astype(np.int64)
         return ids, rows["score"].astype(np.float64) if scored else None
 
-    def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
-        query, params = tsquery(terms)
-        table, key, vector = _searched(kind)
-        score = f", ts_rank({vector}, {query})" if scored else ""
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {key}{score} FROM {table} WHERE {vector} @@ {query}",
-                [*(params if scored else []), *params],
-            )
-            return cursor.fetchall()
-
     def snippets(
         self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
     ) -> dict[int, str]:

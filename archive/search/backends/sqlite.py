@@ -239,10 +239,18 @@ class SQLiteSearchBackend(SearchBackend):
             groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
             if all(words.covers(group) for group in groups):
                 return words.matches([[w[0] for w in group] for group in groups], scored=scored)
+        table, weights = _TABLE_BY_KIND[kind]
         if scored:
-            return super().match_arrays(kind, terms, scored=scored)
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT rowid, -bm25({table}{weights}) FROM {table} WHERE {table} MATCH %s",
+                    [fts5_query(terms)],
+                )
+                rows = cursor.fetchall()
+            ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+            ranks = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+            return ids, ranks
         # Ids alone come back as one string: far quicker than a row per match.
-        table, _weights = _TABLE_BY_KIND[kind]
         with self.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH %s",
@@ -332,15 +340,6 @@ class SQLiteSearchBackend(SearchBackend):
                     counts[word] = counts.get(word, 0.0) + COLUMN_WEIGHTS[column]
                     found[doc] = (length + 1, counts)
         return found
-
-    def matches(self, kind: Kind, terms: Sequence[Spellings], *, scored: bool) -> list[tuple]:
-        table, weights = _TABLE_BY_KIND[kind]
-        score = f", -bm25({table}{weights})" if scored else ""
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid{score} FROM {table} WHERE {table} MATCH %s", [fts5_query(terms)]
-            )
-            return cursor.fetchall()
 
     def snippets(
         self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
