@@ -63,7 +63,7 @@ FILTERS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 }
 
 
-def _among(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def _is_one_of(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Return which values are one of ids (one id, the usual case: a plain comparison)."""
     return values == ids[0] if len(ids) == 1 else np.isin(values, ids)
 
@@ -72,16 +72,16 @@ def _holds(docs: Docs, articles: Docs, source: tuple[str, str], ids: np.ndarray)
     """Return which slots of docs have one of ids in source."""
     how, name = source
     if how == "column":
-        return _among(docs.columns[name], ids)
+        return _is_one_of(docs.columns[name], ids)
     if how == "pairs":
         slots, values = docs.pairs[name]
         found = np.zeros(docs.size, dtype=np.bool_)
-        found[slots[_among(values, ids)]] = True
+        found[slots[_is_one_of(values, ids)]] = True
         return found
     # The article's pairs, seen from its quotes or captions.
     slots, values = articles.pairs[name]
     held = np.zeros(articles.size, dtype=np.bool_)
-    held[slots[_among(values, ids)]] = True
+    held[slots[_is_one_of(values, ids)]] = True
     return held[docs.columns["aslot"]]
 
 

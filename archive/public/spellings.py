@@ -6,9 +6,10 @@ whole words, ignoring case and the shape of apostrophes. A longer name of anothe
 speaker that holds one of the subject's spellings ("Kharkiv region" for the city of Kharkiv)
 is matched too, and not counted, so a region's name is not taken for its city's.
 
-One query reads the subject's aliases, every other name and alias of its kind (the masks) and
-the articles' texts; only the latest `MAX_ARTICLES` articles are read, so a place named in tens
-of thousands of articles costs a bounded time.
+One query reads the subject's aliases, every other alias of its kind and the articles' texts;
+the facet index gives the latest `MAX_ARTICLES` articles and every other name of its kind (the
+names and aliases are the masks). A place named in tens of thousands of articles costs a
+bounded time.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, QuerySet, TextField, Value, When
+from django.db.models import Case, CharField, F, TextField, Value, When
 from django.db.models.functions import Cast
 
 from archive.facetindex.store import FacetIndex
 from archive.facetindex.subjects import subject_latest
-from archive.models import Article, Place, PlaceAlias, Quote, Speaker, SpeakerAlias
+from archive.models import Article, Place, PlaceAlias, Speaker, SpeakerAlias
 
 _APOSTROPHE_SHAPES = ("’", "‘", "ʼ", "`")
 # Rows are fetched from the database this many at a time.
@@ -167,24 +168,17 @@ def spellings_count(
     )
 
 
-def _latest(index: FacetIndex | None, subject: str, pk: int, articles: QuerySet[Article]):
-    """Return the subject's latest published articles' ids: from the facet index (newest first
-    already, no sort in SQL), or as a subquery where no index is given."""
-    if index is not None:
-        return subject_latest(index, subject, [pk], MAX_ARTICLES)["articles"]
-    return articles.order_by("-published_on", "-pk").values("pk")[:MAX_ARTICLES]
-
-
-def _rows(latest, model, alias_model, owner_pk: int, *, other_names: bool = True):
-    """Read the subject's aliases, the masks and the latest articles' texts, in one query.
+def _rows(latest: list[int], alias_model, owner_pk: int):
+    """Read the subject's aliases, the other subjects' aliases (masks) and the latest articles'
+    texts, in one query.
 
     The aliases may come in any order; so may the parts of a UNION, which is why the rows
-    carry their kind. Without `other_names` the other subjects' names are left out (the
-    caller has them: the facet index's labels).
+    carry their kind. The other subjects' names are masks too; the caller has them (the facet
+    index's labels).
     """
     nothing = Value("", output_field=CharField())
     # Paragraphs come as JSON text and are decoded for the articles alone: as a JSON column
-    # every one of the thousands of name rows would be decoded too.
+    # every one of the name rows would be decoded too.
     no_body = Value(None, output_field=TextField())
     texts = (
         Article.objects.filter(pk__in=latest)
@@ -198,48 +192,36 @@ def _rows(latest, model, alias_model, owner_pk: int, *, other_names: bool = True
         )
         .values_list(*COLUMNS)
     )
-    others = model.objects.exclude(pk=owner_pk)
     kind = Case(
         When(owner_id=owner_pk, then=Value(OWN)), default=Value(MASK), output_field=CharField()
     )
-    parts = [
-        queryset.order_by()
-        .annotate(sp_kind=sp_kind, sp_a=F("name"), sp_b=nothing, sp_c=nothing, sp_d=no_body)
+    aliases = (
+        alias_model.objects.order_by()
+        .annotate(sp_kind=kind, sp_a=F("name"), sp_b=nothing, sp_c=nothing, sp_d=no_body)
         .values_list(*COLUMNS)
-        for queryset, sp_kind in (
-            (others, Value(MASK, output_field=CharField())),
-            (alias_model.objects.all(), kind),
-        )
-        if other_names or queryset is not others
-    ]
-    return texts.union(*parts, all=True).iterator(chunk_size=CHUNK)
+    )
+    return texts.union(aliases, all=True).iterator(chunk_size=CHUNK)
 
 
-def place_spellings(*, place: Place, index: FacetIndex | None = None) -> SubjectSpellings:
+def place_spellings(*, place: Place, index: FacetIndex) -> SubjectSpellings:
     """Return which of a place's spellings each outlet printed in the published articles about it.
 
     Only the articles linked to the place itself are read, not those about places inside it:
-    a country's page would otherwise read most of the archive. `index`, the facet index, names
-    the latest articles without a query.
+    a country's page would otherwise read most of the archive. The facet index names the
+    latest articles and the other places' names without a query.
     """
-    links = Article.places.through.objects.filter(place_id=place.pk).values("article_id")
-    articles = Article.objects.published().filter(pk__in=links)
-    return _counted(index, "place", place, articles, Place, PlaceAlias)
+    return _counted(index, "place", place, PlaceAlias)
 
 
-def speaker_spellings(*, speaker: Speaker, index: FacetIndex | None = None) -> SubjectSpellings:
+def speaker_spellings(*, speaker: Speaker, index: FacetIndex) -> SubjectSpellings:
     """Return which of a speaker's spellings each outlet printed in the published articles
     that quote them (`index` as for `place_spellings`)."""
-    links = Quote.objects.filter(speaker_id=speaker.pk).values("article_id")
-    articles = Article.objects.published().filter(pk__in=links)
-    return _counted(index, "speaker", speaker, articles, Speaker, SpeakerAlias)
+    return _counted(index, "speaker", speaker, SpeakerAlias)
 
 
-def _counted(index: FacetIndex | None, subject: str, owner, articles, model, alias_model):
-    latest = _latest(index, subject, owner.pk, articles)
-    if index is None:
-        return spellings_count(_rows(latest, model, alias_model, owner.pk), name=owner.name)
+def _counted(index: FacetIndex, subject: str, owner, alias_model) -> SubjectSpellings:
+    latest = subject_latest(index, subject, [owner.pk], MAX_ARTICLES)["articles"]
     # The other subjects' names, current, from the facet index's labels: no rows to read.
     names = [name for pk, name in index.labels.name.get(subject, {}).items() if pk != owner.pk]
-    rows = _rows(latest, model, alias_model, owner.pk, other_names=False)
+    rows = _rows(latest, alias_model, owner.pk)
     return spellings_count(rows, name=owner.name, masks=names)
