@@ -4,13 +4,19 @@ The file holds every array, the labels (as JSON) and the log position and databa
 index is current at. A file from another database, of another format or unreadable is ignored
 (the index is then built from the database). Written to a temporary name and renamed, so a
 worker never reads half a file.
+
+Loading maps the file's arrays read-only instead of reading them: the workers of one server
+share the same pages (the operating system keeps one copy), a cold start reads only what its
+first page needs, and an edit makes new arrays rather than changing these.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
@@ -22,7 +28,7 @@ from django.db import connection
 from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
 from archive.search.terms import TermIndex
 
-FORMAT = 4
+FORMAT = 5
 
 
 def snapshot_path() -> Path | None:
@@ -71,31 +77,61 @@ def snapshot_save(index: FacetIndex, path: Path) -> None:
         raise
 
 
+def _mapped(path: Path) -> dict[str, np.ndarray]:
+    """Return every array of an uncompressed .npz file, mapped read-only from it."""
+    arrays: dict[str, np.ndarray] = {}
+    with open(path, "rb") as raw, zipfile.ZipFile(raw) as archive:
+        whole = mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ)
+        for info in archive.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or not info.filename.endswith(".npy"):
+                raise ValueError(f"{info.filename} is not stored as a plain array")
+            # A member's data follows its local header (30 bytes, its name and extra field).
+            raw.seek(info.header_offset + 26)
+            name_size, extra_size = struct.unpack("<HH", raw.read(4))
+            raw.seek(info.header_offset + 30 + name_size + extra_size)
+            version = np.lib.format.read_magic(raw)
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(raw)
+            else:
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(raw)
+            if dtype.hasobject:
+                raise ValueError(f"{info.filename} holds objects")
+            count = int(np.prod(shape, dtype=np.int64))
+            if not count:
+                arrays[info.filename[: -len(".npy")]] = np.zeros(shape, dtype=dtype)
+                continue
+            array = np.frombuffer(whole, dtype=dtype, count=count, offset=raw.tell())
+            arrays[info.filename[: -len(".npy")]] = array.reshape(
+                shape, order="F" if fortran else "C"
+            )
+    return arrays
+
+
 def snapshot_load(path: Path, token: str) -> FacetIndex | None:
     """Return the index saved at path for the database with this token, or None."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(data["meta"].tobytes().decode())
-            if meta.get("format") != FORMAT or meta.get("token") != token:
-                return None
-            docs = {}
-            for kind in KINDS:
-                empty = Docs.empty(kind)
-                docs[kind] = Docs(
-                    data[f"{kind}.ids"],
-                    data[f"{kind}.alive"],
-                    {name: data[f"{kind}.col.{name}"] for name in empty.columns},
-                    {
-                        name: (
-                            data[f"{kind}.pair.{name}.slots"],
-                            data[f"{kind}.pair.{name}.values"],
-                        )
-                        for name in empty.pairs
-                    },
-                    {name: data[f"{kind}.pair.{name}.head"] for name in empty.pairs},
-                )
-            words = TermIndex.from_arrays(data) if "terms.ids" in data else None
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        data = _mapped(path)
+        meta = json.loads(data["meta"].tobytes().decode())
+        if meta.get("format") != FORMAT or meta.get("token") != token:
+            return None
+        docs = {}
+        for kind in KINDS:
+            empty = Docs.empty(kind)
+            docs[kind] = Docs(
+                data[f"{kind}.ids"],
+                data[f"{kind}.alive"],
+                {name: data[f"{kind}.col.{name}"] for name in empty.columns},
+                {
+                    name: (
+                        data[f"{kind}.pair.{name}.slots"],
+                        data[f"{kind}.pair.{name}.values"],
+                    )
+                    for name in empty.pairs
+                },
+                {name: data[f"{kind}.pair.{name}.head"] for name in empty.pairs},
+            )
+        words = TermIndex.from_arrays(data) if "terms.ids" in data else None
+    except (OSError, KeyError, ValueError, struct.error, zipfile.BadZipFile):
         return None
     labels = Labels()
     for subject, rows in meta["slug"].items():

@@ -12,15 +12,23 @@ its matches are few.
 The index is read from the engine's own index (its tokens, so no word is split differently)
 and kept current the way the facet index is: the articles an edit changed are read again and
 replace their old entries (`TermIndex.changed`); `folded` merges those into the posting lists.
+
+Two rankings are kept this way. SQLite's bm25 (`ranking = "bm25"`) needs each article's weighted
+count of the word and its length. PostgreSQL's ts_rank (`ranking = "ts_rank"`) needs the word's
+positions in the article with their weights: the lists then also hold every posting's positions
+(`positions`, `counts` of them in `freqs`), and `archive.search.tsrank` does the arithmetic.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
+
+from archive.search import tsrank
 
 # A word found in at least this many articles gets a posting list (fewer: the engine is quick).
 # settings.ARCHIVE_SEARCH_BROAD_ROWS overrides it; 0 keeps no lists.
@@ -30,8 +38,9 @@ FOLD_AFTER = 2_000
 # bm25's constants, as the engine uses them.
 K1, B = 1.2, 0.75
 
-# Per changed article: its length and, per indexed word, its weighted count.
-Entry = tuple[int, dict[str, float]]
+# Per changed article: its length and, per indexed word, its weighted count (bm25) or its
+# positions (ts_rank, a uint16 array).
+Entry = tuple[int, dict[str, Any]]
 
 
 def _compact(freqs: np.ndarray) -> np.ndarray:
@@ -44,10 +53,28 @@ def _compact(freqs: np.ndarray) -> np.ndarray:
     return freqs.astype(np.float64)
 
 
+def _ragged(flat: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Return flat[starts[i] : starts[i] + counts[i]] for every i, one after another."""
+    total = int(counts.sum())
+    first = np.zeros(len(counts), dtype=np.int64)
+    if len(counts):
+        np.cumsum(counts[:-1], out=first[1:])
+    step = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
+    return flat[np.repeat(starts, counts) + step]
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    starts = np.zeros(len(counts), dtype=np.int64)
+    if len(counts):
+        np.cumsum(counts[:-1], out=starts[1:])
+    return starts
+
+
 @dataclass(frozen=True)
 class TermIndex:
-    """Per indexed word the articles holding it and its weighted count in each; per article id
-    its length in words (0 and `present` False for an id with no row)."""
+    """Per indexed word the articles holding it and its weighted count in each (or, ranked by
+    ts_rank, the number of its positions there and the positions); per article id its length
+    in words (0 and `present` False for an id with no row)."""
 
     words: Mapping[str, int]  # word → its posting list's number
     offsets: np.ndarray  # posting list n is ids[offsets[n]:offsets[n + 1]]
@@ -57,8 +84,13 @@ class TermIndex:
     present: np.ndarray  # by article id: the article has a row in the index
     # Articles changed since the posting lists were built: they are skipped in the lists and
     # their current entries read from here.
-    changes: Mapping[int, dict[str, float]] = field(default_factory=dict)
+    changes: Mapping[int, dict[str, Any]] = field(default_factory=dict)
     stale: np.ndarray | None = None
+    ranking: str = "bm25"  # or "ts_rank"
+    # ts_rank only: list n's positions are positions[position_offsets[n]:…[n + 1]], each
+    # posting's `freqs` of them in turn.
+    positions: np.ndarray | None = None
+    position_offsets: np.ndarray | None = None
 
     @classmethod
     def from_lists(
@@ -67,7 +99,7 @@ class TermIndex:
         lengths: np.ndarray,
         present: np.ndarray,
     ) -> TermIndex:
-        """Build from {word: (ids, weighted counts)} and the per-id lengths."""
+        """Build a bm25 index from {word: (ids, weighted counts)} and the per-id lengths."""
         words = {word: n for n, word in enumerate(lists)}
         sizes = [len(ids) for ids, _freqs in lists.values()]
         offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
@@ -83,25 +115,74 @@ class TermIndex:
             present.astype(np.bool_),
         )
 
+    @classmethod
+    def from_positions(
+        cls,
+        lists: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
+        present: np.ndarray,
+    ) -> TermIndex:
+        """Build a ts_rank index from {word: (ids, counts, positions)}: ids ascending, and the
+        positions of each posting in turn (`counts` of them)."""
+        words = {word: n for n, word in enumerate(lists)}
+        sizes = [len(lists[word][0]) for word in words]
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        position_offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum([len(lists[word][2]) for word in words], out=position_offsets[1:])
+
+        def joined(part: int, dtype) -> np.ndarray:
+            arrays = [lists[word][part] for word in words]
+            return np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype)
+
+        return cls(
+            words,
+            offsets,
+            joined(0, np.int32),
+            joined(1, np.uint16),
+            np.zeros(len(present), dtype=np.float64),
+            present.astype(np.bool_),
+            ranking="ts_rank",
+            positions=joined(2, np.uint16),
+            position_offsets=position_offsets,
+        )
+
     # --- Reading --------------------------------------------------------------------------
 
     def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
-        """Return the ids of the articles holding word now, and the word's weighted count in
-        each (ids ascending)."""
+        """Return the ids of the articles holding word now, and the word's weighted count (or
+        number of positions) in each (ids ascending)."""
+        ids, freqs, _positions = self.postings_at(word)
+        return ids, freqs
+
+    def postings_at(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Return what `postings` does and, ranked by ts_rank, the positions of each posting in
+        turn (None for bm25)."""
         n = self.words[word]
         ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
         freqs = self.freqs[self.offsets[n] : self.offsets[n + 1]]
+        positions = None
+        if self.positions is not None and self.position_offsets is not None:
+            positions = self.positions[self.position_offsets[n] : self.position_offsets[n + 1]]
         if self.stale is None:
-            return ids, freqs
+            return ids, freqs, positions
         keep = ~self.stale[ids]
         extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
+        if positions is not None:
+            counts = freqs.astype(np.int64)
+            kept = _ragged(positions, _starts(counts)[keep], counts[keep])
         if not extra:
-            return ids[keep], freqs[keep]
+            return ids[keep], freqs[keep], (kept if positions is not None else None)
         more_ids = np.array([pk for pk, _f in extra], dtype=np.int32)
-        more_freqs = np.array([f for _pk, f in extra], dtype=np.float64)
         all_ids = np.concatenate([ids[keep], more_ids])
         order = np.argsort(all_ids, kind="stable")
-        return all_ids[order], np.concatenate([freqs[keep], more_freqs])[order]
+        if positions is None:
+            more_freqs = np.array([f for _pk, f in extra], dtype=np.float64)
+            return all_ids[order], np.concatenate([freqs[keep], more_freqs])[order], None
+        more_counts = np.array([len(f) for _pk, f in extra], dtype=np.int64)
+        all_counts = np.concatenate([counts[keep], more_counts])
+        flat = np.concatenate([kept, *[np.asarray(f, dtype=np.uint16) for _pk, f in extra]])
+        reordered = _ragged(flat, _starts(all_counts)[order], all_counts[order])
+        return all_ids[order], all_counts[order].astype(np.uint16), reordered
 
     def covers(self, phrases: Sequence[Sequence[str]]) -> bool:
         """Say whether every phrase is a single indexed word (so `matches` can answer)."""
@@ -114,10 +195,8 @@ class TermIndex:
         self, groups: Sequence[Sequence[str]], *, scored: bool
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Return the ids of the articles holding, for every group, one of its words, and when
-        `scored` their bm25 scores with every word of every group a phrase, in that order.
-
-        The arithmetic is the engine's own (SQLite FTS5's bm25 with the article table's column
-        weights), operation for operation in double precision, so the scores are the same.
+        `scored` their ranks: the engine's own arithmetic, operation for operation, so the
+        scores are the same to the last bit (bm25 here; ts_rank in archive.search.tsrank).
         """
         size = len(self.present)
         found: np.ndarray | None = None
@@ -134,6 +213,25 @@ class TermIndex:
         matched = np.flatnonzero(found)
         if not scored:
             return matched, None
+        if self.ranking == "ts_rank":
+            return matched, self._ts_rank(matched, groups)
+        return matched, self._bm25(matched, lists)
+
+    def _ts_rank(self, matched: np.ndarray, groups: Sequence[Sequence[str]]) -> np.ndarray:
+        items = tsrank.item_order([word for group in groups for word in group])
+        slot = np.full(len(self.present), -1, dtype=np.int64)
+        slot[matched] = np.arange(len(matched))
+        postings = []
+        for word in items:
+            ids, counts, positions = self.postings_at(word)
+            assert positions is not None
+            postings.append(tsrank.Postings(slot, ids, counts, positions))
+        return tsrank.ts_rank(len(matched), postings, conjunction=len(groups) > 1)
+
+    def _bm25(self, matched: np.ndarray, lists: list) -> np.ndarray:
+        """SQLite FTS5's bm25 with the article table's column weights, every word a phrase, in
+        double precision and the engine's order."""
+        size = len(self.present)
         rows = self.rows()
         total = float(self.lengths.sum())
         avgdl = total / float(rows) if rows else 1.0
@@ -150,13 +248,14 @@ class TermIndex:
             freq = dense[matched]
             dense[ids] = 0.0
             score = score + idf * ((freq * (K1 + 1.0)) / (freq + damping))
-        return matched, score
+        return score
 
     # --- Changing -------------------------------------------------------------------------
 
     def changed(self, entries: Mapping[int, Entry | None]) -> TermIndex:
         """Return the index with these articles' entries replaced ((length, {word: weighted
-        count}) as they are now, or None for an article that has no row any more)."""
+        count or positions}) as they are now, or None for an article that has no row any
+        more)."""
         top = max(entries, default=0) + 1
         lengths, present = self.lengths, self.present
         stale = self.stale if self.stale is not None else np.zeros(len(present), dtype=np.bool_)
@@ -176,20 +275,29 @@ class TermIndex:
             else:
                 lengths[pk], present[pk] = float(entry[0]), True
                 changes[pk] = {word: f for word, f in entry[1].items() if word in self.words}
-        index = TermIndex(
-            self.words, self.offsets, self.ids, self.freqs, lengths, present, changes, stale
-        )
+        index = replace(self, lengths=lengths, present=present, changes=changes, stale=stale)
         return index.folded() if len(changes) > FOLD_AFTER else index
 
     def folded(self) -> TermIndex:
         """Return the same index with the changed articles merged into the posting lists."""
         if self.stale is None:
             return self
-        lists = {word: self.postings(word) for word in self.words}
-        return TermIndex.from_lists(lists, self.lengths, self.present)
+        if self.ranking == "ts_rank":
+            lists = {}
+            for word in self.words:
+                ids, counts, positions = self.postings_at(word)
+                assert positions is not None
+                lists[word] = (ids, counts, positions)
+            return TermIndex.from_positions(lists, self.present)
+        return TermIndex.from_lists(
+            {word: self.postings(word) for word in self.words}, self.lengths, self.present
+        )
 
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.offsets, self.ids, self.freqs, self.lengths))
+        arrays = [self.offsets, self.ids, self.freqs, self.lengths]
+        if self.positions is not None:
+            arrays.append(self.positions)
+        return sum(a.nbytes for a in arrays)
 
     # --- Saving ---------------------------------------------------------------------------
 
@@ -197,19 +305,25 @@ class TermIndex:
         """Return the folded index as named arrays (for a snapshot)."""
         index = self.folded()
         words = "\n".join(index.words).encode()
-        return {
+        arrays = {
             "terms.words": np.frombuffer(words, dtype=np.uint8),
             "terms.offsets": index.offsets,
             "terms.ids": index.ids,
             "terms.freqs": index.freqs,
             "terms.lengths": index.lengths,
             "terms.present": index.present,
+            "terms.ranking": np.frombuffer(index.ranking.encode(), dtype=np.uint8),
         }
+        if index.positions is not None and index.position_offsets is not None:
+            arrays["terms.positions"] = index.positions
+            arrays["terms.position_offsets"] = index.position_offsets
+        return arrays
 
     @classmethod
     def from_arrays(cls, data: Mapping[str, np.ndarray]) -> TermIndex:
         text = data["terms.words"].tobytes().decode()
         words = text.split("\n") if text else []
+        positions = data["terms.positions"] if "terms.positions" in data else None
         return cls(
             {word: n for n, word in enumerate(words)},
             data["terms.offsets"],
@@ -217,4 +331,7 @@ class TermIndex:
             data["terms.freqs"],
             data["terms.lengths"],
             data["terms.present"],
+            ranking=data["terms.ranking"].tobytes().decode(),
+            positions=positions,
+            position_offsets=(data["terms.position_offsets"] if positions is not None else None),
         )

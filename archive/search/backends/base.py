@@ -189,6 +189,11 @@ class SearchBackend(ABC):
         read them (the same ids and ranks, sooner).
         """
 
+    def words_of(self, texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Return, per query text, the words the index holds for it (cut and stemmed as the
+        engine cuts an article), for telling whether the posting lists can answer it."""
+        raise NotImplementedError
+
     def term_index_build(self, min_rows: int, skip: Collection[str] = ()) -> TermIndex | None:
         """Return the posting lists of the words found in at least `min_rows` articles (those
         in `skip` left out), or None where this engine keeps none."""

@@ -3,11 +3,16 @@
 Quotes and captions are matched through expression indexes on their own text; articles
 through archive_search_article, which a trigger function refreshes from the article, its
 quotes and its captions. Ranked with ts_rank, cut with ts_headline.
+
+The broad words' posting lists (archive.search.terms) are read from the tsvectors themselves:
+each word's positions with their weights, so a query of broad words is matched and ranked
+(archive.search.tsrank) without the engine scoring most of the archive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 
 import numpy as np
@@ -23,9 +28,33 @@ from archive.search.backends.base import (
     SearchSQL,
     Spellings,
 )
-from archive.search.terms import TermIndex
+from archive.search.terms import Entry, TermIndex
 
 CONFIG = "archive_search"
+# Articles read per statement when the broad words' lists are built.
+TERM_BATCH = 50_000
+# Query texts whose words are remembered (see `lexemes_of`), before the memo starts over.
+WORDS_CACHE = 4096
+_lexemes_cache: dict[str, tuple[str, ...]] = {}
+# A word of a tsquery as PostgreSQL prints it: 'word' (a quote inside doubled).
+_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+# A weight letter's 2 bits in a position (WordEntryPos): A = 3 … D = 0.
+_WEIGHT_BITS = np.zeros(256, dtype=np.uint16)
+for _letter, _bits in zip(b"ABCD", (3, 2, 1, 0), strict=True):
+    _WEIGHT_BITS[_letter] = _bits << 14
+# What a posting is read as: its word's number, the article, its positions with their weights
+# (an int2[] in binary: a 20-byte header, then per element a 4-byte length and 2-byte value).
+_POSTINGS_SQL = """
+    SELECT b.n, string_agg(int4send(s.article_id::int4), ''::bytea),
+        string_agg(int2send(cardinality(u.positions)::int2), ''::bytea),
+        string_agg(array_send(u.positions), ''::bytea),
+        string_agg(array_to_string(u.weights, ''), '')
+    FROM archive_search_article s
+    CROSS JOIN LATERAL unnest(s.document) u
+    JOIN unnest(%s::text[]) WITH ORDINALITY b(word, n) ON b.word = u.lexeme
+    WHERE s.article_id > %s AND s.article_id <= %s
+    GROUP BY b.n"""
+
 _BODY = (
     "CASE WHEN jsonb_typeof(a.paragraphs) = 'array' THEN (SELECT string_agg(p, E'\\n') "
     "FROM jsonb_array_elements_text(a.paragraphs) AS p) ELSE a.paragraphs #>> '{}' END"
@@ -287,6 +316,10 @@ class PostgresSearchBackend(SearchBackend):
         scored: bool,
         words: TermIndex | None = None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
+        if kind == "article" and words is not None and words.words:
+            answered = self._broad_match(terms, scored, words)
+            if answered is not None:
+                return answered
         # The rows come as one binary COPY straight into arrays: a Python tuple per match
         # would cost more than the search itself when most articles match.
         table, key, vector = _searched(kind)
@@ -319,6 +352,90 @@ class PostgresSearchBackend(SearchBackend):
         ids = rows["id"].astype(np.int64)
         return ids, rows["score"].astype(np.float64) if scored else None
 
+    # --- The broad words' posting lists (archive.search.terms) -----------------------------
+
+    def words_of(self, texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Return, per query text, the words (lexemes) the engine searches for: one for a
+        plain word, none for a stop word, several for a phrase."""
+        missing = sorted({text for text in texts if text not in _lexemes_cache})
+        if missing:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT t, numnode(q), q::text FROM unnest(%s::text[]) t, "
+                    f"websearch_to_tsquery('{CONFIG}'::regconfig, '\"' || t || '\"') q",
+                    [missing],
+                )
+                rows = cursor.fetchall()
+            if len(_lexemes_cache) + len(missing) > WORDS_CACHE:
+                _lexemes_cache.clear()
+            for text, nodes, printed in rows:
+                found = [word.replace("''", "'") for word in _QUOTED.findall(printed)]
+                if nodes == 1 and len(found) != 1:
+                    found = [""]  # a word not printed plainly: left to the engine
+                _lexemes_cache[text] = tuple(found)
+        return {text: _lexemes_cache[text] for text in texts}
+
+    def _broad_match(
+        self, terms: Sequence[Spellings], scored: bool, words: TermIndex
+    ) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """Answer from the posting lists when every spelling is one listed word."""
+        texts = [" ".join(spelling) for term in terms for spelling in term]
+        if any("\\" in text for text in texts):
+            return None  # printed escaped: leave it to the engine
+        cut = self.words_of(texts)
+        groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
+        if not all(words.covers(group) for group in groups):
+            return None
+        return words.matches([[w[0] for w in group] for group in groups], scored=scored)
+
+    def term_index_build(self, min_rows: int, skip: Collection[str] = ()) -> TermIndex | None:
+        if not self.index_exists():
+            return None
+        skipped = {word for cut in self.words_of(sorted(skip)).values() for word in cut}
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM ts_stat('SELECT document FROM archive_search_article') "
+                "WHERE ndoc >= %s ORDER BY word",
+                [min_rows],
+            )
+            broad = [row[0] for row in cursor.fetchall() if row[0] not in skipped]
+            cursor.execute("SELECT coalesce(max(article_id), 0) FROM archive_search_article")
+            (top,) = cursor.fetchone()
+            cursor.execute("SELECT article_id FROM archive_search_article")
+            have = np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
+            parts: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+            for low in range(0, top if broad else 0, TERM_BATCH):
+                cursor.execute(_POSTINGS_SQL, [broad, low, low + TERM_BATCH])
+                for n, ids, counts, arrays, weights in cursor.fetchall():
+                    parts.setdefault(n - 1, []).append(_postings(ids, counts, arrays, weights))
+        present = np.zeros(top + 1, dtype=np.bool_)
+        present[have] = True
+        lists = {}
+        for n, word in enumerate(broad):
+            chunks = parts.get(n, [])
+            ids = np.concatenate([c[0] for c in chunks]) if chunks else np.zeros(0, np.int64)
+            counts = np.concatenate([c[1] for c in chunks]) if chunks else np.zeros(0, np.int64)
+            flat = np.concatenate([c[2] for c in chunks]) if chunks else np.zeros(0, np.uint16)
+            lists[word] = _sorted_postings(ids, counts, flat)
+        return TermIndex.from_positions(lists, present)
+
+    def term_entries(self, ids: Collection[int]) -> dict[int, Entry | None]:
+        found: dict[int, Entry | None] = dict.fromkeys(ids)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.article_id, u.lexeme, array_send(u.positions), "
+                "array_to_string(u.weights, '') FROM archive_search_article s "
+                "LEFT JOIN LATERAL unnest(s.document) u ON true WHERE s.article_id = ANY(%s)",
+                [list(ids)],
+            )
+            rows = cursor.fetchall()
+        for pk, lexeme, array, weights in rows:
+            entry = found[pk] or (0, {})
+            if lexeme is not None:
+                entry[1][lexeme] = _positions(array, weights)
+            found[pk] = entry
+        return found
+
     def snippets(
         self, ids: Sequence[int], terms: Sequence[Spellings], *, words: int
     ) -> dict[int, str]:
@@ -335,3 +452,48 @@ class PostgresSearchBackend(SearchBackend):
             )
             rows = cursor.fetchall()
         return {pk: headline for pk, headline in rows if headline and MARK_START in headline}
+
+
+def _positions(array: bytes, weights: str) -> np.ndarray:
+    """Return one posting's positions with their weight bits, from its int2[] in binary and
+    its weights' letters."""
+    values = np.frombuffer(array, dtype=[("size", ">i4"), ("value", ">u2")], offset=20)
+    letters = np.frombuffer(weights.encode("ascii"), dtype=np.uint8)
+    return values["value"].astype(np.uint16) | _WEIGHT_BITS[letters]
+
+
+def _postings(
+    ids: bytes, counts: bytes, arrays: bytes, weights: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the ids, position counts and positions (with their weight bits) of postings
+    read as `_POSTINGS_SQL` aggregates them: one after another, in the same order."""
+    id_array = np.frombuffer(ids, dtype=">i4").astype(np.int64)
+    count_array = np.frombuffer(counts, dtype=">i2").astype(np.int64)
+    raw = np.frombuffer(arrays, dtype=np.uint8)
+    # Each int2[] is a 20-byte header and 6 bytes per element; the value is the last 2.
+    sizes = 20 + 6 * count_array
+    firsts = np.zeros(len(count_array), dtype=np.int64)
+    if len(count_array):
+        np.cumsum(sizes[:-1], out=firsts[1:])
+    total = int(count_array.sum())
+    within = np.arange(total, dtype=np.int64) - np.repeat(
+        np.cumsum(count_array) - count_array, count_array
+    )
+    at = np.repeat(firsts, count_array) + 20 + 6 * within + 4
+    values = (raw[at].astype(np.uint16) << 8) | raw[at + 1].astype(np.uint16)
+    letters = np.frombuffer(weights.encode("ascii"), dtype=np.uint8)
+    return id_array, count_array, values | _WEIGHT_BITS[letters]
+
+
+def _sorted_postings(
+    ids: np.ndarray, counts: np.ndarray, positions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the postings ordered by article id, each keeping its own positions."""
+    order = np.argsort(ids, kind="stable")
+    starts = np.zeros(len(counts), dtype=np.int64)
+    if len(counts):
+        np.cumsum(counts[:-1], out=starts[1:])
+    counts_sorted = counts[order]
+    firsts = np.cumsum(counts_sorted) - counts_sorted
+    step = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(firsts, counts_sorted)
+    return ids[order], counts_sorted, positions[np.repeat(starts[order], counts_sorted) + step]

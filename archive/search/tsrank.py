@@ -1,0 +1,198 @@
+"""PostgreSQL's ts_rank, as array arithmetic over the positions of the broad words.
+
+`ts_rank(document, query)` with the default weights and no normalisation is computed here the
+way PostgreSQL's tsrank.c computes it: single precision where the engine uses `float`, double
+where it uses `double`, every sum in the engine's order. So an article ranks here exactly as the
+engine would rank it, to the last bit, and a search answered from the posting lists lists the
+same articles in the same order as one answered by the engine.
+
+A position is kept as the engine keeps it (a `WordEntryPos`): the low 14 bits its place in the
+article, the top 2 its weight (A = 3 for the headline … D = 0 for the body).
+
+- A query of one word, or of spellings any one of which may match (`a | b`), is ranked by
+  `calc_rank_or`: per word, its positions' weights, each divided by the square of its rank,
+  summed; the words' sums averaged.
+- A query of several terms that must all match (`a & b`) is ranked by `calc_rank_and`: every
+  pair of positions of two different words adds a share that falls with their distance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+# The engine's default weights, by the 2-bit weight: D, C, B, A.
+WEIGHTS = np.array([0.1, 0.2, 0.4, 1.0], dtype=np.float32)
+# Σ 1/i² for i ≥ 1 (π²/6), as the engine writes it.
+SPREAD = 1.64493406685
+# The bits of a position that give its place (the top two give its weight).
+POSITION_BITS = 0x3FFF
+# Two words further apart than this count as unrelated.
+FAR = 100
+# The engine's rank for a matching article no pair of positions says anything about.
+FLOOR = np.float32(1e-20)
+
+
+def _word_distance(dist: int) -> np.float32:
+    """The engine's word_distance: float in, double arithmetic, float out."""
+    if dist > FAR:
+        return np.float32(1e-30)
+    return np.float32(1.0 / (1.005 + 0.05 * math.exp(float(np.float32(dist)) / 1.5 - 2.0)))
+
+
+def _pair_shares() -> np.ndarray:
+    """Return curw = sqrt(wpos(a) * wpos(b) * word_distance(dist)) for every pair of weights
+    and every distance up to FAR + 1 (which stands for any further one)."""
+    table = np.zeros((4, 4, FAR + 2), dtype=np.float32)
+    for a in range(4):
+        for b in range(4):
+            for dist in range(1, FAR + 2):
+                product = np.float32(WEIGHTS[a] * WEIGHTS[b]) * _word_distance(dist)
+                table[a, b, dist] = np.float32(math.sqrt(float(np.float32(product))))
+    return table
+
+
+# The share of a pair of positions depends only on their weights and distance.
+PAIR_SHARES = _pair_shares()
+
+
+class Postings:
+    """One word's postings among the matched articles: for each, the article's place in the
+    matched list, and its positions (`starts[i]` to `starts[i] + counts[i]` in `positions`)."""
+
+    __slots__ = ("rows", "counts", "starts", "positions")
+
+    def __init__(
+        self, slot: np.ndarray, ids: np.ndarray, counts: np.ndarray, positions: np.ndarray
+    ):
+        """`slot` gives, by article id, its place among the matched articles (-1: none)."""
+        starts = np.zeros(len(ids), dtype=np.int64)
+        if len(ids):
+            np.cumsum(counts[:-1], out=starts[1:])
+        rows = slot[ids]
+        keep = rows >= 0
+        self.rows = rows[keep]
+        self.counts = counts[keep].astype(np.int64)
+        self.starts = starts[keep]
+        self.positions = positions
+
+
+def item_order(words: Sequence[str]) -> list[str]:
+    """Return the distinct words in the order the engine ranks them (byte order)."""
+    return sorted(set(words), key=lambda word: word.encode())
+
+
+def ts_rank(size: int, postings: Sequence[Postings], *, conjunction: bool) -> np.ndarray:
+    """Return ts_rank of each of `size` matched articles for a query of these words.
+
+    `postings` come one per distinct word, in `item_order`; `conjunction` is True when the
+    query's top operator is AND (several terms), False for one term.
+    """
+    if conjunction and len(postings) >= 2:
+        scores = _rank_and(size, postings)
+    else:
+        scores = _rank_or(size, postings)
+    scores[scores < 0] = FLOOR
+    return scores.astype(np.float64)
+
+
+def _rank_or(size: int, postings: Sequence[Postings]) -> np.ndarray:
+    res = np.zeros(size, dtype=np.float32)
+    for word in postings:
+        share = _or_share(word)
+        # res = res + share / SPREAD: the division and the sum in double, stored as float.
+        res[word.rows] = (res[word.rows].astype(np.float64) + share / SPREAD).astype(np.float32)
+    if postings:
+        res = res / np.float32(len(postings))
+    return res
+
+
+def _or_share(word: Postings) -> np.ndarray:
+    """Return, per posting, wjm + resj - wjm / (jm + 1)² in single precision."""
+    n = len(word.counts)
+    order = np.argsort(-word.counts, kind="stable")
+    counts, starts = word.counts[order], word.starts[order]
+    resj = np.zeros(n, dtype=np.float32)
+    wjm = np.full(n, -1.0, dtype=np.float32)
+    jm = np.zeros(n, dtype=np.int64)
+    longest = int(counts[0]) if n else 0
+    for j in range(longest):
+        active = int(np.searchsorted(-counts, -j, side="left"))  # postings with > j positions
+        w = WEIGHTS[word.positions[starts[:active] + j] >> 14]
+        resj[:active] = resj[:active] + w / np.float32((j + 1) * (j + 1))
+        better = w > wjm[:active]
+        wjm[:active] = np.where(better, w, wjm[:active])
+        jm[:active] = np.where(better, j, jm[:active])
+    square = ((jm + 1) * (jm + 1)).astype(np.float32)
+    share = (wjm + resj) - wjm / square
+    out = np.empty(n, dtype=np.float64)
+    out[order] = share.astype(np.float64)
+    return out
+
+
+def _shares(here: np.ndarray, there: np.ndarray) -> np.ndarray:
+    """Return each pair of positions' share (curw), NaN where they coincide (skipped)."""
+    dist = np.abs(
+        (here & POSITION_BITS).astype(np.int32) - (there & POSITION_BITS).astype(np.int32)
+    )
+    shares = PAIR_SHARES[here >> 14, there >> 14, np.minimum(dist, FAR + 1)]
+    shares[dist == 0] = np.nan
+    return shares
+
+
+def _fold(acc: np.ndarray, rows: np.ndarray, shares: np.ndarray) -> None:
+    """res = res < 0 ? curw : 1 - (1 - res) * (1 - curw), in double, stored as float; for one
+    pair of each of these articles (NaN: the pair is skipped)."""
+    before = acc[rows]
+    later = 1.0 - (1.0 - before.astype(np.float64)) * (1.0 - shares.astype(np.float64))
+    after = np.where(before < 0, shares, later.astype(np.float32))
+    acc[rows] = np.where(np.isnan(shares), before, after)
+
+
+def _rank_and(size: int, postings: Sequence[Postings]) -> np.ndarray:
+    """calc_rank_and: per article, for each later word and each earlier one, each of the later
+    word's positions against each of the earlier's, folded into one rank in that order."""
+    acc = np.full(size, -1.0, dtype=np.float32)
+    for i in range(1, len(postings)):
+        for k in range(i):
+            _fold_pairs(acc, postings[i], postings[k], size)
+    return acc
+
+
+def _fold_pairs(acc: np.ndarray, later: Postings, earlier: Postings, size: int) -> None:
+    where = np.full(size, -1, dtype=np.int64)
+    where[earlier.rows] = np.arange(len(earlier.rows))
+    b = where[later.rows]
+    a = np.flatnonzero(b >= 0)
+    b = b[a]
+    outer, inner = later.counts[a], earlier.counts[b]
+    # Most articles hold each word once: one pair each, folded at once.
+    single = (outer == 1) & (inner == 1)
+    rows = later.rows[a]
+    _fold(
+        acc,
+        rows[single],
+        _shares(
+            later.positions[later.starts[a[single]]], earlier.positions[earlier.starts[b[single]]]
+        ),
+    )
+    many = ~single
+    if not many.any():
+        return
+    a, b, rows = a[many], b[many], rows[many]
+    outer, inner = outer[many], inner[many]
+    pairs = outer * inner
+    first = np.cumsum(pairs) - pairs
+    step = np.arange(int(pairs.sum()), dtype=np.int64) - np.repeat(first, pairs)
+    width = np.repeat(inner, pairs)
+    here = later.positions[np.repeat(later.starts[a], pairs) + step // width]
+    there = earlier.positions[np.repeat(earlier.starts[b], pairs) + step % width]
+    shares = _shares(here, there)
+    # The t-th pair of every article that has one, longest runs first.
+    order = np.argsort(-pairs, kind="stable")
+    pairs, first, rows = pairs[order], first[order], rows[order]
+    for t in range(int(pairs[0])):
+        active = int(np.searchsorted(-pairs, -t, side="left"))
+        _fold(acc, rows[:active], shares[first[:active] + t])

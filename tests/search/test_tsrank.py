@@ -1,0 +1,97 @@
+"""PostgreSQL's ts_rank recomputed from the broad words' positions is the engine's, bit for bit.
+
+The articles are written to reach every branch of the engine's arithmetic: a word in the
+headline, standfirst, quotes, captions and body (weights A to D), a word many times over, two
+words side by side and far apart (past the distance where pairs stop counting), and a body
+long enough that positions run past the last one the engine keeps (where two words can share
+a position, and that pair is skipped).
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from django.db import connection
+
+from archive.search import tsrank
+from archive.search.query import article_matches, parse_terms, search_words_build
+from archive.search.terms import TermIndex
+from tests.factories import ArticleFactory, PhotoCaptionFactory, QuoteFactory
+
+WORDS = ["troops", "shelling", "convoy", "bridge", "river", "village", "mayor", "winter"]
+FILLER = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS if rng.random() < 0.3 else FILLER) for _ in range(words))
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_rank is PostgreSQL's")
+def test_ranks_from_positions_equal_the_engines(settings):
+    settings.ARCHIVE_SEARCH_BROAD_ROWS = 2
+    rng = random.Random(17)
+    for n in range(40):
+        article = ArticleFactory(
+            headline=_text(rng, 6),
+            standfirst=_text(rng, 12),
+            paragraphs=[_text(rng, rng.choice([5, 40, 300]))],
+        )
+        for _ in range(rng.randint(0, 3)):
+            QuoteFactory(article=article, text=_text(rng, 10))
+        if n % 3 == 0:
+            PhotoCaptionFactory(article=article, text=_text(rng, 8))
+    # Past the engine's last position (16,383) every word shares it.
+    ArticleFactory(headline="troops bridge", paragraphs=[_text(rng, 17_000)])
+    ArticleFactory(headline="convoy bridge", paragraphs=["troops " * 300 + "convoy"])
+
+    words = search_words_build()
+    assert words is not None and words.ranking == "ts_rank"
+    assert {"troop", "bridg", "convoy"} <= set(words.words)
+    queries = [*WORDS, "troops bridge", "convoy river mayor", "winter village", "troops troops"]
+    queries += [" ".join(rng.sample(WORDS, rng.randint(2, 4))) for _ in range(20)]
+    for text in queries:
+        terms = parse_terms(text)
+        fast_ids, fast_scores = article_matches(terms, scored=True, words=words)
+        ids, scores = article_matches(terms, scored=True)
+        assert fast_scores is not None and scores is not None
+        order, fast_order = np.argsort(ids), np.argsort(fast_ids)
+        assert len(ids) and np.array_equal(ids[order], fast_ids[fast_order]), text
+        assert np.array_equal(scores[order], fast_scores[fast_order]), text
+
+
+def test_item_order_is_byte_order():
+    assert tsrank.item_order(["zebra", "troop", "troops", "Éclair", "troop"]) == [
+        "troop",
+        "troops",
+        "zebra",
+        "Éclair",
+    ]
+
+
+def test_changed_positions_replace_the_old_and_are_merged_in_order(monkeypatch):
+    from archive.search import terms
+
+    a, b = 3 << 14 | 1, 0 << 14 | 9  # position 1 weight A, position 9 weight D
+    lists = {
+        "troop": (np.array([1, 4]), np.array([2, 1]), np.array([a, b, b], dtype=np.uint16)),
+        "bridg": (np.array([4]), np.array([1]), np.array([a], dtype=np.uint16)),
+    }
+    index = TermIndex.from_positions(lists, np.ones(6, dtype=bool))
+    changed = index.changed(
+        {1: None, 2: (0, {"troop": np.array([b, b, a], dtype=np.uint16), "other": 1})}
+    )
+    ids, counts, positions = changed.postings_at("troop")
+    assert ids.tolist() == [2, 4] and counts.tolist() == [3, 1]
+    assert positions is not None and positions.tolist() == [b, b, a, b]
+    assert changed.postings_at("bridg")[0].tolist() == [4]
+    monkeypatch.setattr(terms, "FOLD_AFTER", 0)
+    folded = index.changed({1: None, 2: (0, {"troop": np.array([a], dtype=np.uint16)})})
+    assert folded.stale is None and folded.ranking == "ts_rank"
+    ids, counts, positions = folded.postings_at("troop")
+    assert ids.tolist() == [2, 4] and counts.tolist() == [1, 1]
+    assert positions is not None and positions.tolist() == [a, b]
+    again = TermIndex.from_arrays(folded.arrays())
+    assert again.ranking == "ts_rank" and again.postings_at("troop")[2].tolist() == [a, b]
