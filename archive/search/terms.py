@@ -204,9 +204,12 @@ class TermIndex:
         for group in groups:
             held = np.zeros(size, dtype=np.bool_)
             for word in group:
-                ids, freqs = self.postings(word)
+                if self.ranking == "ts_rank":
+                    ids = self._unordered(word)[0]
+                else:
+                    ids, freqs = self.postings(word)
+                    lists.append((ids, freqs))
                 held[ids] = True
-                lists.append((ids, freqs))
             found = held if found is None else found & held
         if found is None:
             return np.zeros(0, dtype=np.int64), None
@@ -221,12 +224,32 @@ class TermIndex:
         items = tsrank.item_order([word for group in groups for word in group])
         slot = np.full(len(self.present), -1, dtype=np.int64)
         slot[matched] = np.arange(len(matched))
-        postings = []
-        for word in items:
-            ids, counts, positions = self.postings_at(word)
-            assert positions is not None
-            postings.append(tsrank.Postings(slot, ids, counts, positions))
+        postings = [tsrank.Postings(slot, *self._unordered(word)) for word in items]
         return tsrank.ts_rank(len(matched), postings, conjunction=len(groups) > 1)
+
+    def _unordered(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Return a ts_rank list's current postings in no particular order: ids, position
+        counts, where each posting's positions start, and the positions. Changed articles'
+        postings are skipped in place and theirs added at the end, so nothing is copied."""
+        assert self.positions is not None and self.position_offsets is not None
+        n = self.words[word]
+        ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
+        counts = self.freqs[self.offsets[n] : self.offsets[n + 1]].astype(np.int64)
+        positions = self.positions[self.position_offsets[n] : self.position_offsets[n + 1]]
+        starts = _starts(counts)
+        if self.stale is None:
+            return ids, counts, starts, positions
+        keep = ~self.stale[ids]
+        extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
+        if not extra:
+            return ids[keep], counts[keep], starts[keep], positions
+        more_counts = np.array([len(f) for _pk, f in extra], dtype=np.int64)
+        return (
+            np.concatenate([ids[keep], np.array([pk for pk, _f in extra], dtype=ids.dtype)]),
+            np.concatenate([counts[keep], more_counts]),
+            np.concatenate([starts[keep], len(positions) + _starts(more_counts)]),
+            np.concatenate([positions, *[np.asarray(f, dtype=np.uint16) for _pk, f in extra]]),
+        )
 
     def _bm25(self, matched: np.ndarray, lists: list) -> np.ndarray:
         """SQLite FTS5's bm25 with the article table's column weights, every word a phrase, in

@@ -14,6 +14,11 @@ article, the top 2 its weight (A = 3 for the headline … D = 0 for the body).
   summed; the words' sums averaged.
 - A query of several terms that must all match (`a & b`) is ranked by `calc_rank_and`: every
   pair of positions of two different words adds a share that falls with their distance.
+
+The pairs of one article are folded one after another (each step rounds), so an article with
+very many pairs (two words each dozens of times over) costs a step per pair. Such articles are
+left unranked here (NaN, see `MANY_PAIRS`) for the caller to ask the engine about: there are
+few of them, and the engine ranks a few articles quickly.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ POSITION_BITS = 0x3FFF
 FAR = 100
 # The engine's rank for a matching article no pair of positions says anything about.
 FLOOR = np.float32(1e-20)
+# An article with more pairs of positions than this for two words is left to the engine.
+MANY_PAIRS = 256
 
 
 def _word_distance(dist: int) -> np.float32:
@@ -65,12 +72,15 @@ class Postings:
     __slots__ = ("rows", "counts", "starts", "positions")
 
     def __init__(
-        self, slot: np.ndarray, ids: np.ndarray, counts: np.ndarray, positions: np.ndarray
+        self,
+        slot: np.ndarray,
+        ids: np.ndarray,
+        counts: np.ndarray,
+        starts: np.ndarray,
+        positions: np.ndarray,
     ):
-        """`slot` gives, by article id, its place among the matched articles (-1: none)."""
-        starts = np.zeros(len(ids), dtype=np.int64)
-        if len(ids):
-            np.cumsum(counts[:-1], out=starts[1:])
+        """`slot` gives, by article id, its place among the matched articles (-1: none); each
+        posting's positions are `positions[starts[i] : starts[i] + counts[i]]`."""
         rows = slot[ids]
         keep = rows >= 0
         self.rows = rows[keep]
@@ -85,7 +95,8 @@ def item_order(words: Sequence[str]) -> list[str]:
 
 
 def ts_rank(size: int, postings: Sequence[Postings], *, conjunction: bool) -> np.ndarray:
-    """Return ts_rank of each of `size` matched articles for a query of these words.
+    """Return ts_rank of each of `size` matched articles for a query of these words (NaN for
+    an article with too many pairs of positions to fold here, see `MANY_PAIRS`).
 
     `postings` come one per distinct word, in `item_order`; `conjunction` is True when the
     query's top operator is AND (several terms), False for one term.
@@ -155,13 +166,18 @@ def _rank_and(size: int, postings: Sequence[Postings]) -> np.ndarray:
     """calc_rank_and: per article, for each later word and each earlier one, each of the later
     word's positions against each of the earlier's, folded into one rank in that order."""
     acc = np.full(size, -1.0, dtype=np.float32)
+    unranked = np.zeros(size, dtype=np.bool_)
     for i in range(1, len(postings)):
         for k in range(i):
-            _fold_pairs(acc, postings[i], postings[k], size)
+            _fold_pairs(acc, unranked, postings[i], postings[k], size)
+    acc[acc < 0] = FLOOR
+    acc[unranked] = np.nan
     return acc
 
 
-def _fold_pairs(acc: np.ndarray, later: Postings, earlier: Postings, size: int) -> None:
+def _fold_pairs(
+    acc: np.ndarray, unranked: np.ndarray, later: Postings, earlier: Postings, size: int
+) -> None:
     where = np.full(size, -1, dtype=np.int64)
     where[earlier.rows] = np.arange(len(earlier.rows))
     b = where[later.rows]
@@ -184,6 +200,20 @@ def _fold_pairs(acc: np.ndarray, later: Postings, earlier: Postings, size: int) 
     a, b, rows = a[many], b[many], rows[many]
     outer, inner = outer[many], inner[many]
     pairs = outer * inner
+    too_many = pairs > MANY_PAIRS
+    if too_many.any():
+        unranked[rows[too_many]] = True
+        fewer = ~too_many
+        a, b, rows, outer, inner, pairs = (
+            a[fewer],
+            b[fewer],
+            rows[fewer],
+            outer[fewer],
+            inner[fewer],
+            pairs[fewer],
+        )
+        if not len(rows):
+            return
     first = np.cumsum(pairs) - pairs
     step = np.arange(int(pairs.sum()), dtype=np.int64) - np.repeat(first, pairs)
     width = np.repeat(inner, pairs)

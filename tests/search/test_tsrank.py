@@ -4,7 +4,8 @@ The articles are written to reach every branch of the engine's arithmetic: a wor
 headline, standfirst, quotes, captions and body (weights A to D), a word many times over, two
 words side by side and far apart (past the distance where pairs stop counting), and a body
 long enough that positions run past the last one the engine keeps (where two words can share
-a position, and that pair is skipped).
+a position, and that pair is skipped), and articles with so many pairs of positions that they
+are ranked by the engine instead.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import numpy as np
 import pytest
 from django.db import connection
 
+from archive.models import Article, Quote
 from archive.search import tsrank
+from archive.search.backends import search_backend
 from archive.search.query import article_matches, parse_terms, search_words_build
 from archive.search.terms import TermIndex
 from tests.factories import ArticleFactory, PhotoCaptionFactory, QuoteFactory
@@ -45,6 +48,8 @@ def test_ranks_from_positions_equal_the_engines(settings):
             PhotoCaptionFactory(article=article, text=_text(rng, 8))
     # Past the engine's last position (16,383) every word shares it.
     ArticleFactory(headline="troops bridge", paragraphs=[_text(rng, 17_000)])
+    # Many pairs: folded as arrays (a dozen each), or left to the engine (hundreds).
+    ArticleFactory(headline="convoy bridge", paragraphs=["troops convoy " * 12])
     ArticleFactory(headline="convoy bridge", paragraphs=["troops " * 300 + "convoy"])
 
     words = search_words_build()
@@ -52,6 +57,26 @@ def test_ranks_from_positions_equal_the_engines(settings):
     assert {"troop", "bridg", "convoy"} <= set(words.words)
     queries = [*WORDS, "troops bridge", "convoy river mayor", "winter village", "troops troops"]
     queries += [" ".join(rng.sample(WORDS, rng.randint(2, 4))) for _ in range(20)]
+    _agree(words, queries)
+
+    # Edited articles are read again and kept apart from the lists (then merged in).
+    edited = list(Article.objects.order_by("pk")[:8])
+    for article in edited:
+        article.headline = _text(rng, 5)
+        article.paragraphs = [_text(rng, 60)]
+        article.save()
+    Quote.objects.filter(article__in=edited[:3]).delete()
+    gone = edited[-1].pk
+    Article.objects.filter(pk=gone).delete()
+    entries = search_backend(connection).term_entries([a.pk for a in edited])
+    assert entries[gone] is None and entries[edited[0].pk] is not None
+    changed = words.changed(entries)
+    assert changed.stale is not None and changed.changes
+    _agree(changed, queries)
+    _agree(changed.folded(), queries)
+
+
+def _agree(words: TermIndex, queries: list[str]) -> None:
     for text in queries:
         terms = parse_terms(text)
         fast_ids, fast_scores = article_matches(terms, scored=True, words=words)

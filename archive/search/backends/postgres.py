@@ -386,7 +386,26 @@ class PostgresSearchBackend(SearchBackend):
         groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
         if not all(words.covers(group) for group in groups):
             return None
-        return words.matches([[w[0] for w in group] for group in groups], scored=scored)
+        ids, scores = words.matches([[w[0] for w in group] for group in groups], scored=scored)
+        if scores is not None:
+            unranked = np.flatnonzero(np.isnan(scores))
+            if len(unranked):
+                # The few articles with too many pairs of positions to fold as arrays.
+                scores[unranked] = self._ranks(terms, ids[unranked])
+        return ids, scores
+
+    def _ranks(self, terms: Sequence[Spellings], ids: np.ndarray) -> np.ndarray:
+        """Return the engine's ts_rank of these articles, in their order."""
+        query, params = tsquery(terms)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT article_id, ts_rank(document, {query}) FROM archive_search_article "
+                "WHERE article_id = ANY(%s)",
+                [*params, [int(pk) for pk in ids]],
+            )
+            found = dict(cursor.fetchall())
+        # A float4 is printed exactly enough to be read back as the same single float.
+        return np.array([found[int(pk)] for pk in ids], dtype=np.float32).astype(np.float64)
 
     def term_index_build(self, min_rows: int, skip: Collection[str] = ()) -> TermIndex | None:
         if not self.index_exists():
