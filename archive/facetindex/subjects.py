@@ -116,6 +116,19 @@ def subject_public(index: FacetIndex, subject: str, depth: int) -> frozenset[int
     return index.memo[key]
 
 
+def subject_is_public(index: FacetIndex, subject: str, ids: list[int]) -> bool:
+    """Say whether published material uses any of these subjects (a place and the places
+    inside it: whether readers may see the place), by the rule `subject_public` follows,
+    without working out every subject's."""
+    wanted = np.array(ids, dtype=np.int32)
+    articles = index.docs["article"]
+    for kind, source in USES[subject]:
+        docs = index.docs[kind]
+        if np.any(_holds(docs, articles, source, wanted) & docs.alive):
+            return True
+    return False
+
+
 def _public(index: FacetIndex, subject: str, depth: int) -> frozenset[int]:
     used: set[int] = set()
     for kind, source in USES[subject]:

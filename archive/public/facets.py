@@ -18,6 +18,7 @@ from django.utils.html import format_html_join
 from archive.facetindex.counting import Matcher, Selection
 from archive.facetindex.runtime import index_current
 from archive.facetindex.store import FacetIndex
+from archive.facetindex.subjects import subject_is_public
 from archive.models import PLACE_DEPTH, Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
 from archive.public.filters import ArchiveFilter
 
@@ -128,7 +129,7 @@ def list_facets(
             values.append(FacetValue(slug, label, n, slug in selected))
         # A selected value with no results under the other filters still needs its chip.
         missing = [slug for slug in chosen.get(name, []) if slug not in seen]
-        labels = _labels(name, missing) if missing else {}
+        labels = _labels(name, missing, index) if missing else {}
         values.extend(FacetValue(slug, labels.get(slug, slug), 0, True) for slug in missing)
         facets.append(Facet(name, LABELS[name], values))
     return facets
@@ -143,10 +144,29 @@ LABEL_MODELS: dict[str, Any] = {
 }
 
 
-def _labels(name: str, slugs: list[str]) -> dict[str, str]:
+def _labels(name: str, slugs: list[str], index: FacetIndex) -> dict[str, str]:
     # A slug only drafts use is shown as typed, like an unknown one: its name stays unsaid.
-    model = LABEL_MODELS[name]
-    return dict(model._default_manager.public().filter(slug__in=slugs).values_list("slug", "name"))
+    # Published material using it (a place: it or a place inside it) is the facet index's to
+    # say; one it cannot vouch for is asked of the database.
+    subject = SUBJECT_OF[name]
+    by_slug, names = index.labels.by_slug[subject], index.labels.name[subject]
+    labels, unsure = {}, []
+    for slug in slugs:
+        pk = by_slug.get(slug)
+        if pk is not None and pk in names:
+            inside = (
+                index.labels.place_ids_inside([slug], PLACE_DEPTH) if subject == "place" else [pk]
+            )
+            if subject_is_public(index, subject, inside):
+                labels[slug] = names[pk]
+                continue
+        unsure.append(slug)
+    if unsure:
+        model = LABEL_MODELS[name]
+        labels.update(
+            model._default_manager.public().filter(slug__in=unsure).values_list("slug", "name")
+        )
+    return labels
 
 
 @dataclass
