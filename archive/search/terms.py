@@ -201,11 +201,14 @@ class TermIndex:
         size = len(self.present)
         found: np.ndarray | None = None
         lists = []
+        unordered: dict[str, tuple[np.ndarray, ...]] = {}
         for group in groups:
             held = np.zeros(size, dtype=np.bool_)
             for word in group:
                 if self.ranking == "ts_rank":
-                    ids = self._unordered(word)[0]
+                    if word not in unordered:
+                        unordered[word] = self._unordered(word)
+                    ids = unordered[word][0]
                 else:
                     ids, freqs = self.postings(word)
                     lists.append((ids, freqs))
@@ -217,14 +220,16 @@ class TermIndex:
         if not scored:
             return matched, None
         if self.ranking == "ts_rank":
-            return matched, self._ts_rank(matched, groups)
+            return matched, self._ts_rank(matched, groups, unordered)
         return matched, self._bm25(matched, lists)
 
-    def _ts_rank(self, matched: np.ndarray, groups: Sequence[Sequence[str]]) -> np.ndarray:
+    def _ts_rank(
+        self, matched: np.ndarray, groups: Sequence[Sequence[str]], unordered: Mapping
+    ) -> np.ndarray:
         items = tsrank.item_order([word for group in groups for word in group])
         slot = np.full(len(self.present), -1, dtype=np.int64)
         slot[matched] = np.arange(len(matched))
-        postings = [tsrank.Postings(slot, *self._unordered(word)) for word in items]
+        postings = [tsrank.Postings(slot, *unordered[word]) for word in items]
         return tsrank.ts_rank(len(matched), postings, conjunction=len(groups) > 1)
 
     def _unordered(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -51,8 +51,9 @@ def _word_distance(dist: int) -> np.float32:
 
 def _pair_shares() -> np.ndarray:
     """Return curw = sqrt(wpos(a) * wpos(b) * word_distance(dist)) for every pair of weights
-    and every distance up to FAR + 1 (which stands for any further one)."""
-    table = np.zeros((4, 4, FAR + 2), dtype=np.float32)
+    and every distance up to FAR + 1 (which stands for any further one); NaN at distance 0,
+    a pair the engine skips."""
+    table = np.full((4, 4, FAR + 2), np.nan, dtype=np.float32)
     for a in range(4):
         for b in range(4):
             for dist in range(1, FAR + 2):
@@ -61,8 +62,9 @@ def _pair_shares() -> np.ndarray:
     return table
 
 
-# The share of a pair of positions depends only on their weights and distance.
-PAIR_SHARES = _pair_shares()
+# The share of a pair of positions depends only on their weights and distance: one flat table,
+# by (weight a × 4 + weight b) × (FAR + 2) + distance.
+PAIR_SHARES = _pair_shares().ravel()
 
 
 class Postings:
@@ -145,12 +147,11 @@ def _or_share(word: Postings) -> np.ndarray:
 
 def _shares(here: np.ndarray, there: np.ndarray) -> np.ndarray:
     """Return each pair of positions' share (curw), NaN where they coincide (skipped)."""
-    dist = np.abs(
-        (here & POSITION_BITS).astype(np.int32) - (there & POSITION_BITS).astype(np.int32)
-    )
-    shares = PAIR_SHARES[here >> 14, there >> 14, np.minimum(dist, FAR + 1)]
-    shares[dist == 0] = np.nan
-    return shares
+    here, there = here.astype(np.int32), there.astype(np.int32)
+    dist = np.abs((here & POSITION_BITS) - (there & POSITION_BITS))
+    np.minimum(dist, FAR + 1, out=dist)
+    cell = ((here >> 14) * 4 + (there >> 14)) * (FAR + 2) + dist
+    return PAIR_SHARES.take(cell)
 
 
 def _fold(acc: np.ndarray, rows: np.ndarray, shares: np.ndarray) -> None:
@@ -214,11 +215,22 @@ def _fold_pairs(
         )
         if not len(rows):
             return
+    # Per article, each of the later word's positions (a line of `inner` pairs) against each
+    # of the earlier word's: built by repeats of 32-bit numbers, without dividing.
+    outer32, inner32 = outer.astype(np.int32), inner.astype(np.int32)
     first = np.cumsum(pairs) - pairs
-    step = np.arange(int(pairs.sum()), dtype=np.int64) - np.repeat(first, pairs)
-    width = np.repeat(inner, pairs)
-    here = later.positions[np.repeat(later.starts[a], pairs) + step // width]
-    there = earlier.positions[np.repeat(earlier.starts[b], pairs) + step % width]
+    lines = int(outer.sum())
+    line_inner = np.repeat(inner32, outer32)
+    line_of = np.arange(lines, dtype=np.int32) - np.repeat(
+        (np.cumsum(outer32) - outer32).astype(np.int32), outer32
+    )
+    here_at = np.repeat(later.starts[a].astype(np.int32), outer32) + line_of
+    there_start = np.repeat(earlier.starts[b].astype(np.int32), outer32)
+    total = int(pairs.sum())
+    line_first = (np.cumsum(line_inner, dtype=np.int64) - line_inner).astype(np.int32)
+    along = np.arange(total, dtype=np.int32) - np.repeat(line_first, line_inner)
+    here = later.positions[np.repeat(here_at, line_inner)]
+    there = earlier.positions[np.repeat(there_start, line_inner) + along]
     shares = _shares(here, there)
     # The t-th pair of every article that has one, longest runs first.
     order = np.argsort(-pairs, kind="stable")
