@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from archive.search import tsrank
+from archive.search.ragged import ragged_take, run_starts
 
 # A word found in at least this many articles gets a posting list (fewer: the engine is quick).
 # settings.ARCHIVE_SEARCH_BROAD_ROWS overrides it; 0 keeps no lists.
@@ -51,23 +52,6 @@ def _compact(freqs: np.ndarray) -> np.ndarray:
     ):
         return freqs.astype(np.uint16)
     return freqs.astype(np.float64)
-
-
-def _ragged(flat: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Return flat[starts[i] : starts[i] + counts[i]] for every i, one after another."""
-    total = int(counts.sum())
-    first = np.zeros(len(counts), dtype=np.int64)
-    if len(counts):
-        np.cumsum(counts[:-1], out=first[1:])
-    step = np.arange(total, dtype=np.int64) - np.repeat(first, counts)
-    return flat[np.repeat(starts, counts) + step]
-
-
-def _starts(counts: np.ndarray) -> np.ndarray:
-    starts = np.zeros(len(counts), dtype=np.int64)
-    if len(counts):
-        np.cumsum(counts[:-1], out=starts[1:])
-    return starts
 
 
 @dataclass(frozen=True)
@@ -151,38 +135,37 @@ class TermIndex:
     def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the ids of the articles holding word now, and the word's weighted count (or
         number of positions) in each (ids ascending)."""
-        ids, freqs, _positions = self.postings_at(word)
-        return ids, freqs
+        if self.positions is not None:
+            ids, counts, _positions = self.postings_at(word)
+            return ids, counts
+        n = self.words[word]
+        ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
+        freqs = self.freqs[self.offsets[n] : self.offsets[n + 1]]
+        if self.stale is None:
+            return ids, freqs
+        keep = ~self.stale[ids]
+        extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
+        if not extra:
+            return ids[keep], freqs[keep]
+        more_ids = np.array([pk for pk, _f in extra], dtype=np.int32)
+        more_freqs = np.array([f for _pk, f in extra], dtype=np.float64)
+        all_ids = np.concatenate([ids[keep], more_ids])
+        order = np.argsort(all_ids, kind="stable")
+        return all_ids[order], np.concatenate([freqs[keep], more_freqs])[order]
 
     def postings_at(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Return what `postings` does and, ranked by ts_rank, the positions of each posting in
         turn (None for bm25)."""
-        n = self.words[word]
-        ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
-        freqs = self.freqs[self.offsets[n] : self.offsets[n + 1]]
-        positions = None
-        if self.positions is not None and self.position_offsets is not None:
-            positions = self.positions[self.position_offsets[n] : self.position_offsets[n + 1]]
-        if self.stale is None:
-            return ids, freqs, positions
-        keep = ~self.stale[ids]
-        extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
-        if positions is not None:
-            counts = freqs.astype(np.int64)
-            kept = _ragged(positions, _starts(counts)[keep], counts[keep])
-        if not extra:
-            return ids[keep], freqs[keep], (kept if positions is not None else None)
-        more_ids = np.array([pk for pk, _f in extra], dtype=np.int32)
-        all_ids = np.concatenate([ids[keep], more_ids])
-        order = np.argsort(all_ids, kind="stable")
-        if positions is None:
-            more_freqs = np.array([f for _pk, f in extra], dtype=np.float64)
-            return all_ids[order], np.concatenate([freqs[keep], more_freqs])[order], None
-        more_counts = np.array([len(f) for _pk, f in extra], dtype=np.int64)
-        all_counts = np.concatenate([counts[keep], more_counts])
-        flat = np.concatenate([kept, *[np.asarray(f, dtype=np.uint16) for _pk, f in extra]])
-        reordered = _ragged(flat, _starts(all_counts)[order], all_counts[order])
-        return all_ids[order], all_counts[order].astype(np.uint16), reordered
+        if self.positions is None:
+            ids, freqs = self.postings(word)
+            return ids, freqs, None
+        ids, counts, starts, positions = self._unordered(word)
+        order = np.argsort(ids, kind="stable")
+        return (
+            ids[order],
+            counts[order].astype(np.uint16),
+            ragged_take(positions, starts[order], counts[order]),
+        )
 
     def covers(self, phrases: Sequence[Sequence[str]]) -> bool:
         """Say whether every phrase is a single indexed word (so `matches` can answer)."""
@@ -241,7 +224,7 @@ class TermIndex:
         ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
         counts = self.freqs[self.offsets[n] : self.offsets[n + 1]].astype(np.int64)
         positions = self.positions[self.position_offsets[n] : self.position_offsets[n + 1]]
-        starts = _starts(counts)
+        starts = run_starts(counts)
         if self.stale is None:
             return ids, counts, starts, positions
         keep = ~self.stale[ids]
@@ -252,7 +235,7 @@ class TermIndex:
         return (
             np.concatenate([ids[keep], np.array([pk for pk, _f in extra], dtype=ids.dtype)]),
             np.concatenate([counts[keep], more_counts]),
-            np.concatenate([starts[keep], len(positions) + _starts(more_counts)]),
+            np.concatenate([starts[keep], len(positions) + run_starts(more_counts)]),
             np.concatenate([positions, *[np.asarray(f, dtype=np.uint16) for _pk, f in extra]]),
         )
 

@@ -28,6 +28,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from archive.search.ragged import run_offsets, run_starts
+
 # The engine's default weights, by the 2-bit weight: D, C, B, A.
 WEIGHTS = np.array([0.1, 0.2, 0.4, 1.0], dtype=np.float32)
 # Σ 1/i² for i ≥ 1 (π²/6), as the engine writes it.
@@ -216,21 +218,13 @@ def _fold_pairs(
         if not len(rows):
             return
     # Per article, each of the later word's positions (a line of `inner` pairs) against each
-    # of the earlier word's: built by repeats of 32-bit numbers, without dividing.
-    outer32, inner32 = outer.astype(np.int32), inner.astype(np.int32)
-    first = np.cumsum(pairs) - pairs
-    lines = int(outer.sum())
-    line_inner = np.repeat(inner32, outer32)
-    line_of = np.arange(lines, dtype=np.int32) - np.repeat(
-        (np.cumsum(outer32) - outer32).astype(np.int32), outer32
-    )
-    here_at = np.repeat(later.starts[a].astype(np.int32), outer32) + line_of
-    there_start = np.repeat(earlier.starts[b].astype(np.int32), outer32)
-    total = int(pairs.sum())
-    line_first = (np.cumsum(line_inner, dtype=np.int64) - line_inner).astype(np.int32)
-    along = np.arange(total, dtype=np.int32) - np.repeat(line_first, line_inner)
+    # of the earlier word's: built by repeats, without dividing pair numbers.
+    first = run_starts(pairs)
+    line_inner = np.repeat(inner, outer)
+    here_at = np.repeat(later.starts[a], outer) + run_offsets(outer)
+    there_start = np.repeat(earlier.starts[b], outer)
     here = later.positions[np.repeat(here_at, line_inner)]
-    there = earlier.positions[np.repeat(there_start, line_inner) + along]
+    there = earlier.positions[np.repeat(there_start, line_inner) + run_offsets(line_inner)]
     shares = _shares(here, there)
     # The t-th pair of every article that has one, longest runs first.
     order = np.argsort(-pairs, kind="stable")

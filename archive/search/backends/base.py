@@ -171,7 +171,6 @@ class SearchBackend(ABC):
     def match(self, kind: Kind, terms: Sequence[Spellings]) -> tuple[Expression, Expression]:
         """Return a boolean expression (the row matches every term) and the row's rank."""
 
-    @abstractmethod
     def match_arrays(
         self,
         kind: Kind,
@@ -185,9 +184,32 @@ class SearchBackend(ABC):
         One pass over the index, joined to nothing and sorted by nothing: whether a row is
         published, and every other filter, is for the caller (the facet index) to apply. The
         rank is the one `match` gives, to the last bit. `words`, the posting lists of the
-        archive's broad words, answers a query made only of such words on an engine that can
-        read them (the same ids and ranks, sooner).
+        archive's broad words, answers an article query whose every spelling is one listed
+        word (the same ids and ranks, sooner); any other query is the engine's.
         """
+        if kind == "article" and words is not None and words.words:
+            cut = self.words_of([" ".join(spelling) for term in terms for spelling in term])
+            groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
+            if all(words.covers(group) for group in groups):
+                listed = [[cut_words[0] for cut_words in group] for group in groups]
+                ids, scores = words.matches(listed, scored=scored)
+                if scores is not None:
+                    unranked = np.flatnonzero(np.isnan(scores))
+                    if len(unranked):
+                        scores[unranked] = self.engine_ranks(terms, ids[unranked])
+                return ids, scores
+        return self.engine_arrays(kind, terms, scored=scored)
+
+    @abstractmethod
+    def engine_arrays(
+        self, kind: Kind, terms: Sequence[Spellings], *, scored: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Return what `match_arrays` does, read from the engine's own index."""
+
+    def engine_ranks(self, terms: Sequence[Spellings], ids: np.ndarray) -> np.ndarray:
+        """Return the engine's rank of these articles, in their order: for the few articles
+        the posting lists leave unranked (NaN)."""
+        raise NotImplementedError
 
     def words_of(self, texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Return, per query text, the words the index holds for it (cut and stemmed as the

@@ -28,12 +28,13 @@ from archive.search.backends.base import (
     SearchSQL,
     Spellings,
 )
+from archive.search.ragged import ragged_take, run_offsets, run_starts
 from archive.search.terms import Entry, TermIndex
 
 CONFIG = "archive_search"
 # Articles read per statement when the broad words' lists are built.
 TERM_BATCH = 50_000
-# Query texts whose words are remembered (see `lexemes_of`), before the memo starts over.
+# Query texts whose words are remembered (see `words_of`), before the memo starts over.
 WORDS_CACHE = 4096
 _lexemes_cache: dict[str, tuple[str, ...]] = {}
 # A word of a tsquery as PostgreSQL prints it: 'word' (a quote inside doubled).
@@ -308,18 +309,9 @@ class PostgresSearchBackend(SearchBackend):
         )
         return found, rank
 
-    def match_arrays(
-        self,
-        kind: Kind,
-        terms: Sequence[Spellings],
-        *,
-        scored: bool,
-        words: TermIndex | None = None,
+    def engine_arrays(
+        self, kind: Kind, terms: Sequence[Spellings], *, scored: bool
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        if kind == "article" and words is not None and words.words:
-            answered = self._broad_match(terms, scored, words)
-            if answered is not None:
-                return answered
         # The rows come as one binary COPY straight into arrays: a Python tuple per match
         # would cost more than the search itself when most articles match.
         table, key, vector = _searched(kind)
@@ -370,32 +362,12 @@ class PostgresSearchBackend(SearchBackend):
                 _lexemes_cache.clear()
             for text, nodes, printed in rows:
                 found = [word.replace("''", "'") for word in _QUOTED.findall(printed)]
-                if nodes == 1 and len(found) != 1:
+                if "\\" in printed or (nodes == 1 and len(found) != 1):
                     found = [""]  # a word not printed plainly: left to the engine
                 _lexemes_cache[text] = tuple(found)
         return {text: _lexemes_cache[text] for text in texts}
 
-    def _broad_match(
-        self, terms: Sequence[Spellings], scored: bool, words: TermIndex
-    ) -> tuple[np.ndarray, np.ndarray | None] | None:
-        """Answer from the posting lists when every spelling is one listed word."""
-        texts = [" ".join(spelling) for term in terms for spelling in term]
-        if any("\\" in text for text in texts):
-            return None  # printed escaped: leave it to the engine
-        cut = self.words_of(texts)
-        groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
-        if not all(words.covers(group) for group in groups):
-            return None
-        ids, scores = words.matches([[w[0] for w in group] for group in groups], scored=scored)
-        if scores is not None:
-            unranked = np.flatnonzero(np.isnan(scores))
-            if len(unranked):
-                # The few articles with too many pairs of positions to fold as arrays.
-                scores[unranked] = self._ranks(terms, ids[unranked])
-        return ids, scores
-
-    def _ranks(self, terms: Sequence[Spellings], ids: np.ndarray) -> np.ndarray:
-        """Return the engine's ts_rank of these articles, in their order."""
+    def engine_ranks(self, terms: Sequence[Spellings], ids: np.ndarray) -> np.ndarray:
         query, params = tsquery(terms)
         with self.connection.cursor() as cursor:
             cursor.execute(
@@ -490,15 +462,8 @@ def _postings(
     count_array = np.frombuffer(counts, dtype=">i2").astype(np.int64)
     raw = np.frombuffer(arrays, dtype=np.uint8)
     # Each int2[] is a 20-byte header and 6 bytes per element; the value is the last 2.
-    sizes = 20 + 6 * count_array
-    firsts = np.zeros(len(count_array), dtype=np.int64)
-    if len(count_array):
-        np.cumsum(sizes[:-1], out=firsts[1:])
-    total = int(count_array.sum())
-    within = np.arange(total, dtype=np.int64) - np.repeat(
-        np.cumsum(count_array) - count_array, count_array
-    )
-    at = np.repeat(firsts, count_array) + 20 + 6 * within + 4
+    firsts = run_starts(20 + 6 * count_array)
+    at = np.repeat(firsts, count_array) + 20 + 6 * run_offsets(count_array) + 4
     values = (raw[at].astype(np.uint16) << 8) | raw[at + 1].astype(np.uint16)
     letters = np.frombuffer(weights.encode("ascii"), dtype=np.uint8)
     return id_array, count_array, values | _WEIGHT_BITS[letters]
@@ -509,10 +474,8 @@ def _sorted_postings(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the postings ordered by article id, each keeping its own positions."""
     order = np.argsort(ids, kind="stable")
-    starts = np.zeros(len(counts), dtype=np.int64)
-    if len(counts):
-        np.cumsum(counts[:-1], out=starts[1:])
-    counts_sorted = counts[order]
-    firsts = np.cumsum(counts_sorted) - counts_sorted
-    step = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(firsts, counts_sorted)
-    return ids[order], counts_sorted, positions[np.repeat(starts[order], counts_sorted) + step]
+    return (
+        ids[order],
+        counts[order],
+        ragged_take(positions, run_starts(counts)[order], counts[order]),
+    )

@@ -226,19 +226,9 @@ class SQLiteSearchBackend(SearchBackend):
         )
         return found, rank
 
-    def match_arrays(
-        self,
-        kind: Kind,
-        terms: Sequence[Spellings],
-        *,
-        scored: bool,
-        words: TermIndex | None = None,
+    def engine_arrays(
+        self, kind: Kind, terms: Sequence[Spellings], *, scored: bool
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        if kind == "article" and words is not None and words.words:
-            cut = self.words_of([" ".join(spelling) for term in terms for spelling in term])
-            groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
-            if all(words.covers(group) for group in groups):
-                return words.matches([[w[0] for w in group] for group in groups], scored=scored)
         table, weights = _TABLE_BY_KIND[kind]
         if scored:
             with self.connection.cursor() as cursor:
