@@ -1,10 +1,12 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from archive.facetindex.runtime import index_current
 from archive.models import ArticleStatus, PlaceAlias, SpeakerAlias
-from archive.public.spellings import spellings_count
+from archive.public.spellings import spelling_pattern, spellings_count, whole_words
 from tests.conftest import soup
 from tests.factories import (
     ArticleFactory,
@@ -157,3 +159,23 @@ def test_another_places_longer_name_is_not_counted_as_the_places_spelling(client
     raion.name = "Izyum Raion"
     raion.save()
     assert counted() == {"Izyum": 1}
+
+
+def test_whole_words_finds_what_a_look_behind_for_a_word_start_finds():
+    # The scan checks the start of a word outside the pattern, so the engine can skip ahead;
+    # it must find the same spellings, at the same places, as `(?<!\w)` in the pattern would.
+    spellings = ["Izyum", "Izium", "Kharkiv", "Kharkiv region", "Region", "Vasyl", "Yum"]
+    pattern = spelling_pattern(spellings)
+    with_look_behind = re.compile(r"(?<!\w)" + pattern.pattern)
+    texts = [
+        "Izyum, izium and IZYUM; not Izyumka nor xizyum.",
+        "near kharkiv region\nand kharkiv  region, kharkiv-region, akharkiv region",
+        "vasylyum yum _yum 9yum izyum_ ukharkiv kharkiv",
+        "ízyum izyum\0izium",
+        "",
+    ]
+    for text in texts:
+        text = text.casefold()
+        expected = [m.group() for m in with_look_behind.finditer(text)]
+        assert [m.group() for m in whole_words(pattern, text)] == expected
+    assert [m.span() for m in whole_words(pattern, "xizyum kharkiv region")] == [(7, 21)]
