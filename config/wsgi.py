@@ -9,8 +9,10 @@ https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
 
 import ctypes
 import ctypes.util
+import gc
 import os
 
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -33,6 +35,23 @@ def _return_large_blocks_to_the_system() -> None:
         return
 
 
+def _leave_long_lived_objects_out_of_full_collections(**kwargs) -> None:
+    """Move every object alive now out of the cyclic garbage collector's reach (`gc.freeze`).
+
+    Called once the worker has loaded Django and the project's modules, and again once after
+    its first request (which loads the URL patterns, the templates and the facet index): about
+    110,000 objects that live as long as the worker. Left in, a full collection would walk
+    them all each time (60 to 100 ms on a slow machine, in the middle of some reader's
+    request); frozen, it walks only what requests made since. Objects freed by their reference
+    count are still freed.
+    """
+    request_finished.disconnect(_leave_long_lived_objects_out_of_full_collections)
+    gc.collect()
+    gc.freeze()
+
+
 _return_large_blocks_to_the_system()
 
 application = get_wsgi_application()
+_leave_long_lived_objects_out_of_full_collections()
+request_finished.connect(_leave_long_lived_objects_out_of_full_collections)

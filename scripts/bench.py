@@ -12,6 +12,7 @@ view, the framework's floor. Prints a table and writes it to bench-results/.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -118,9 +119,8 @@ def measure_in_process(url: str, rounds: int) -> dict:
     """
     os.environ.update(bench_env(url))
     sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    # Django starts as in a server's worker (config/wsgi.py: memory and collector settings).
+    importlib.import_module("config.wsgi")
     from django.core.cache import cache
     from django.db import connection, connections
     from django.test import Client

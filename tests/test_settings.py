@@ -1,3 +1,4 @@
+import json
 import os
 import runpy
 import subprocess
@@ -71,3 +72,40 @@ def test_the_gunicorn_control_socket_can_be_named_or_turned_off(monkeypatch, tmp
     named = gunicorn_settings(monkeypatch, GUNICORN_CONTROL_SOCKET=str(tmp_path / "a.ctl"))
     assert named["control_socket"] == str(tmp_path / "a.ctl")
     assert gunicorn_settings(monkeypatch, GUNICORN_CONTROL_SOCKET="")["control_socket_disable"]
+
+
+def test_a_worker_leaves_its_long_lived_objects_out_of_full_collections(tmp_path):
+    # A worker freezes what it loaded at start, and again what its first request loaded, so
+    # that a full collection in some later reader's request walks only that request's objects.
+    script = (
+        "import gc, json\n"
+        "from config.wsgi import application\n"
+        "from django.test import Client\n"
+        "started = gc.get_freeze_count()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "assert Client().get('/articles/').status_code == 200\n"
+        "first = gc.get_freeze_count()\n"
+        "assert Client().get('/articles/').status_code == 200\n"
+        "print(json.dumps([started, first, gc.get_freeze_count()]))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(
+        PRODUCTION,
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_HTTPS="0",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    started, first, later = json.loads(result.stdout.strip().splitlines()[-1])
+    assert started > 10_000
+    assert first > started
+    assert later <= first  # no freeze after the first request; freed ones leave it
