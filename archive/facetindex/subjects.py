@@ -34,11 +34,15 @@ SECTIONS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
 SECTION_NAMES = {"article": "articles", "quote": "quotes", "caption": "captions"}
 
 
-def _sections(index: FacetIndex, subject: str, ids: list[int]) -> dict[str, np.ndarray]:
+def _sections(
+    index: FacetIndex, subject: str, ids: list[int], kinds: tuple[str, ...] | None = None
+) -> dict[str, np.ndarray]:
     wanted = np.array(ids, dtype=np.int32)
     articles = index.docs["article"]
     masks = {}
     for kind, sources in SECTIONS[subject].items():
+        if kinds is not None and kind not in kinds:
+            continue
         docs = index.docs[kind]
         held = np.zeros(docs.size, dtype=np.bool_)
         for source in sources:
@@ -56,13 +60,34 @@ def subject_counts(index: FacetIndex, subject: str, ids: list[int]) -> dict[str,
 
 
 def subject_latest(
-    index: FacetIndex, subject: str, ids: list[int], size: int
+    index: FacetIndex,
+    subject: str,
+    ids: list[int],
+    size: int,
+    *,
+    kinds: tuple[str, ...] | None = None,
 ) -> dict[str, list[int]]:
-    """Return the ids of a subject page's latest articles, quotes and captions, newest first."""
+    """Return the ids of a subject page's latest articles, quotes and captions, newest first
+    (only the sections of `kinds`, "article", "quote" or "caption", if given)."""
+    return subject_summary(index, subject, ids, size, kinds=kinds)[1]
+
+
+def subject_summary(
+    index: FacetIndex,
+    subject: str,
+    ids: list[int],
+    size: int,
+    *,
+    kinds: tuple[str, ...] | None = None,
+) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Return a subject page's counts (as `subject_counts`) and latest ids (as
+    `subject_latest`) from one look at the index."""
+    counts = dict.fromkeys(SECTION_NAMES.values(), 0)
     latest: dict[str, list[int]] = {name: [] for name in SECTION_NAMES.values()}
-    for kind, mask in _sections(index, subject, ids).items():
+    for kind, mask in _sections(index, subject, ids, kinds).items():
+        counts[SECTION_NAMES[kind]] = int(np.count_nonzero(mask))
         latest[SECTION_NAMES[kind]] = newest_ids(index, kind, mask)[:size].tolist()
-    return latest
+    return counts, latest
 
 
 def _live_values(docs: Docs, source: tuple[str, str]) -> np.ndarray:

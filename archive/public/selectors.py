@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from archive.facetindex.runtime import index_current
 from archive.facetindex.subjects import subject_counts as index_subject_counts
-from archive.facetindex.subjects import subject_latest, subject_public, subject_ranking
+from archive.facetindex.subjects import subject_public, subject_ranking, subject_summary
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -360,10 +360,11 @@ def subject_page_counts(*, subject: Place | Speaker | Tag | Outlet) -> dict[str,
     return index_subject_counts(index, name, _subject_ids(index, subject))
 
 
-def subject_page_latest(
+def subject_page_summary(
     *, subject: Place | Speaker | Tag | Outlet, size: int
-) -> dict[str, list[int]]:
-    """Return the ids of a subject page's latest articles, quotes and captions (no query)."""
+) -> tuple[dict[str, int], dict[str, list[int]]]:
+    """Count a subject page's published articles, quotes and captions, and give the ids of the
+    latest `size` of each, newest first (no query)."""
     index = index_current()
     name = str(subject._meta.model_name)
-    return subject_latest(index, name, _subject_ids(index, subject), size)
+    return subject_summary(index, name, _subject_ids(index, subject), size)

@@ -251,7 +251,9 @@ def speaker_spellings(*, speaker: Speaker, index: FacetIndex) -> SubjectSpelling
 
 
 def _counted(index: FacetIndex, subject: str, owner, alias_model) -> SubjectSpellings:
-    latest = subject_latest(index, subject, [owner.pk], MAX_ARTICLES)["articles"]
+    latest = subject_latest(index, subject, [owner.pk], MAX_ARTICLES, kinds=("article",))[
+        "articles"
+    ]
     # The other subjects' names, current, from the facet index's labels: no rows to read.
     names = [name for pk, name in index.labels.name.get(subject, {}).items() if pk != owner.pk]
     rows = _rows(latest, alias_model, owner.pk)

@@ -308,12 +308,11 @@ class SubjectDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         name = self.model._meta.model_name
-        counts = selectors.subject_page_counts(subject=self.object)
+        counts, newest = selectors.subject_page_summary(subject=self.object, size=self.shown)
         # The counts are of the published material that uses the subject, as its queryset's
         # public() defines it: none means a subject only drafts name, so no page.
         if not any(counts.values()):
             raise Http404("No published material uses this.")
-        newest = selectors.subject_page_latest(subject=self.object, size=self.shown)
 
         def latest(rows, ids):
             # The facet index says which rows, newest first; no query for an empty section.
