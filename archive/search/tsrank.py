@@ -150,9 +150,17 @@ def _or_share(word: Postings) -> np.ndarray:
 def _shares(here: np.ndarray, there: np.ndarray) -> np.ndarray:
     """Return each pair of positions' share (curw), NaN where they coincide (skipped)."""
     here, there = here.astype(np.int32), there.astype(np.int32)
-    dist = np.abs((here & POSITION_BITS) - (there & POSITION_BITS))
-    np.minimum(dist, FAR + 1, out=dist)
-    cell = ((here >> 14) * 4 + (there >> 14)) * (FAR + 2) + dist
+    # The cell: (weight here × 4 + weight there) × (FAR + 2) + distance, in place.
+    cell = here >> 14
+    cell <<= 2
+    cell |= there >> 14
+    cell *= FAR + 2
+    here &= POSITION_BITS
+    there &= POSITION_BITS
+    here -= there
+    np.abs(here, out=here)
+    np.minimum(here, FAR + 1, out=here)
+    cell += here
     return PAIR_SHARES.take(cell)
 
 
@@ -219,16 +227,64 @@ def _fold_pairs(
             return
     # Per article, each of the later word's positions (a line of `inner` pairs) against each
     # of the earlier word's: built by repeats, without dividing pair numbers.
-    first = run_starts(pairs)
     line_inner = np.repeat(inner, outer)
     here_at = np.repeat(later.starts[a], outer) + run_offsets(outer)
-    there_start = np.repeat(earlier.starts[b], outer)
-    here = later.positions[np.repeat(here_at, line_inner)]
-    there = earlier.positions[np.repeat(there_start, line_inner) + run_offsets(line_inner)]
-    shares = _shares(here, there)
-    # The t-th pair of every article that has one, longest runs first.
-    order = np.argsort(-pairs, kind="stable")
+    here = np.repeat(later.positions[here_at], line_inner)
+    # Pair e of a line reads the earlier word's position (line's start + e - line's first pair).
+    there_from = np.repeat(earlier.starts[b], outer) - run_starts(line_inner)
+    there_at = np.repeat(there_from, line_inner)
+    there_at += np.arange(len(there_at), dtype=np.int64)
+    shares = _shares(here, earlier.positions[there_at])
+    # A pair of positions at the same place changes nothing (the engine skips it): left out.
+    kept = ~np.isnan(shares)
+    if not kept.all():
+        article = np.repeat(np.arange(len(pairs), dtype=np.int64), pairs)
+        shares = shares[kept]
+        pairs = np.bincount(article[kept], minlength=len(pairs))
+        some = pairs > 0
+        rows, pairs = rows[some], pairs[some]
+    if len(rows):
+        _fold_runs(acc, rows, shares, pairs)
+
+
+def _fold_runs(acc: np.ndarray, rows: np.ndarray, shares: np.ndarray, pairs: np.ndarray) -> None:
+    """Fold each article's run of shares (laid one article after another, `pairs[i]` for
+    article i, none of them NaN), in order, into its rank `acc[rows[i]]`.
+
+    Step t folds the t-th share of every article that has one. The articles are taken longest
+    run first, so each step works on the front of one array of ranks, in place, with no array
+    made per step. Only the first step can meet an article without a rank yet (it takes the
+    share itself); after it every rank is one.
+    """
+    first = run_starts(pairs)
+    # At most MANY_PAIRS pairs: small integers, which numpy sorts by radix (linear time).
+    order = np.argsort(-pairs.astype(np.int16), kind="stable")
     pairs, first, rows = pairs[order], first[order], rows[order]
-    for t in range(int(pairs[0])):
-        active = int(np.searchsorted(-pairs, -t, side="left"))
-        _fold(acc, rows[:active], shares[first[:active] + t])
+    steps = int(pairs[0])
+    # How many articles have a t-th share.
+    active = np.searchsorted(-pairs, -np.arange(steps), side="left")
+    # 1 - curw, in double as the engine computes it.
+    rest = 1.0 - shares.astype(np.float64)
+    ranks = acc[rows]
+    work = np.empty(len(rows), dtype=np.float64)
+    taken = np.empty(len(rows), dtype=np.float64)
+    at = first.copy()
+    # res = res < 0 ? curw : 1 - (1 - res) * (1 - curw), in double, stored as float.
+    unranked = ranks < 0
+    np.take(rest, at, out=taken)
+    _fold_step(ranks, work, taken)
+    ranks[unranked] = shares[first[unranked]]
+    for step in range(1, steps):
+        n = int(active[step])
+        at[:n] += 1
+        np.take(rest, at[:n], out=taken[:n])
+        _fold_step(ranks[:n], work[:n], taken[:n])
+    acc[rows] = ranks
+
+
+def _fold_step(ranks: np.ndarray, work: np.ndarray, rest: np.ndarray) -> None:
+    """ranks = 1 - (1 - ranks) * rest: in double (`work`), stored as float, in place."""
+    np.subtract(1.0, ranks, out=work, dtype=np.float64)
+    np.multiply(work, rest, out=work)
+    np.subtract(1.0, work, out=work)
+    ranks[:] = work
