@@ -124,22 +124,44 @@ def _rank_or(size: int, postings: Sequence[Postings]) -> np.ndarray:
     return res
 
 
+def _longest_first(lengths: np.ndarray) -> np.ndarray:
+    """Return the order of these lengths, longest first, ties in their order."""
+    if len(lengths) and int(lengths.max()) < 2**15:
+        # Small integers (the engine keeps at most 256 positions of a word in an article):
+        # numpy sorts them by radix, in linear time.
+        return np.argsort(-lengths.astype(np.int16), kind="stable")
+    return np.argsort(-lengths, kind="stable")
+
+
 def _or_share(word: Postings) -> np.ndarray:
-    """Return, per posting, wjm + resj - wjm / (jm + 1)² in single precision."""
+    """Return, per posting, wjm + resj - wjm / (jm + 1)² in single precision.
+
+    Step j reads the j-th position of every posting that has one: the postings are taken
+    most positions first, so each step works on the front of the arrays, in place.
+    """
     n = len(word.counts)
-    order = np.argsort(-word.counts, kind="stable")
-    counts, starts = word.counts[order], word.starts[order]
+    order = _longest_first(word.counts)
+    counts = word.counts[order]
+    at = word.starts[order].astype(np.int64)  # each posting's j-th position
     resj = np.zeros(n, dtype=np.float32)
     wjm = np.full(n, -1.0, dtype=np.float32)
     jm = np.zeros(n, dtype=np.int64)
+    code = np.empty(n, dtype=word.positions.dtype)
+    w = np.empty(n, dtype=np.float32)
+    better = np.empty(n, dtype=np.bool_)
     longest = int(counts[0]) if n else 0
+    active = np.searchsorted(-counts, -np.arange(longest), side="left")  # with > j positions
     for j in range(longest):
-        active = int(np.searchsorted(-counts, -j, side="left"))  # postings with > j positions
-        w = WEIGHTS[word.positions[starts[:active] + j] >> 14]
-        resj[:active] = resj[:active] + w / np.float32((j + 1) * (j + 1))
-        better = w > wjm[:active]
-        wjm[:active] = np.where(better, w, wjm[:active])
-        jm[:active] = np.where(better, j, jm[:active])
+        m = int(active[j])
+        np.take(word.positions, at[:m], out=code[:m])
+        np.right_shift(code[:m], 14, out=code[:m])
+        np.take(WEIGHTS, code[:m], out=w[:m])
+        # resj = resj + wpos / ((j + 1) * (j + 1)), in single precision.
+        resj[:m] += w[:m] / np.float32((j + 1) * (j + 1))
+        np.greater(w[:m], wjm[:m], out=better[:m])
+        np.copyto(wjm[:m], w[:m], where=better[:m])
+        np.copyto(jm[:m], j, where=better[:m])
+        at[:m] += 1
     square = ((jm + 1) * (jm + 1)).astype(np.float32)
     share = (wjm + resj) - wjm / square
     out = np.empty(n, dtype=np.float64)
@@ -257,8 +279,7 @@ def _fold_runs(acc: np.ndarray, rows: np.ndarray, shares: np.ndarray, pairs: np.
     share itself); after it every rank is one.
     """
     first = run_starts(pairs)
-    # At most MANY_PAIRS pairs: small integers, which numpy sorts by radix (linear time).
-    order = np.argsort(-pairs.astype(np.int16), kind="stable")
+    order = _longest_first(pairs)
     pairs, first, rows = pairs[order], first[order], rows[order]
     steps = int(pairs[0])
     # How many articles have a t-th share.

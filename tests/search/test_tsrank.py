@@ -120,3 +120,30 @@ def test_changed_positions_replace_the_old_and_are_merged_in_order(monkeypatch):
     assert positions is not None and positions.tolist() == [a, b]
     again = TermIndex.from_arrays(folded.arrays())
     assert again.ranking == "ts_rank" and again.postings_at("troop")[2].tolist() == [a, b]
+
+
+def _or_share_one(positions: list[int]) -> float:
+    # tsrank.c's calc_rank_or for one word of one article, one position at a time, in the
+    # engine's precisions: the reference the array arithmetic must equal.
+    resj, wjm, jm = np.float32(0), np.float32(-1), 0
+    for j, position in enumerate(positions):
+        w = tsrank.WEIGHTS[position >> 14]
+        resj = np.float32(resj + np.float32(w / np.float32((j + 1) * (j + 1))))
+        if w > wjm:
+            wjm, jm = w, j
+    return float(np.float32((wjm + resj) - np.float32(wjm / np.float32((jm + 1) * (jm + 1)))))
+
+
+def test_or_share_folds_each_posting_as_the_engine_does_one_position_at_a_time():
+    # Any weight at any place: the heaviest position need not be the first.
+    rng = random.Random(5)
+    counts = [rng.choice([1, 1, 2, 3, 7, 20]) for _ in range(300)]
+    flat = [rng.randrange(4) << 14 | rng.randrange(1, 2000) for _ in range(sum(counts))]
+    starts = np.cumsum([0, *counts[:-1]])
+    ids = np.arange(1, len(counts) + 1)
+    slot = np.full(len(counts) + 1, -1)
+    slot[ids] = np.arange(len(counts))
+    word = tsrank.Postings(slot, ids, np.array(counts), starts, np.array(flat, dtype=np.uint16))
+    shares = tsrank._or_share(word)
+    expected = [_or_share_one(flat[s : s + c]) for s, c in zip(starts, counts, strict=True)]
+    assert shares.tolist() == expected
