@@ -209,12 +209,15 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
         changed = np.array(sorted(changes.articles), dtype=np.int64)
         fresh = read_docs(engine, [int(pk) for pk in changed])
         old = index.docs["article"]
+        dead_articles = np.flatnonzero(np.isin(old.ids, changed) & old.alive)
+        gone = np.zeros(old.size, dtype=np.bool_)
+        gone[dead_articles] = True
         docs = {
             "article": old.appended(
                 fresh["article"].ids,
                 fresh["article"].columns,
                 fresh["article"].pairs,
-                np.flatnonzero(np.isin(old.ids, changed) & old.alive),
+                dead_articles,
             )
         }
         # The new articles' slots start where the old ones end.
@@ -223,8 +226,13 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
             current, new = index.docs[kind], fresh[kind]
             columns = dict(new.columns)
             columns["aslot"] = columns["aslot"] + shift
-            articles_of = old.ids[current.columns["aslot"]] if current.size else old.ids[:0]
-            dead = np.flatnonzero(np.isin(articles_of, changed) & current.alive)
+            # An article's live quotes and captions point at its live slot: those that point at
+            # a slot now marked dead go with it.
+            dead = (
+                np.flatnonzero(gone[current.columns["aslot"]] & current.alive)
+                if current.size
+                else np.zeros(0, dtype=np.int64)
+            )
             docs[kind] = current.appended(new.ids, columns, new.pairs, dead)
     words = index.words
     if words is not None and changes.articles:

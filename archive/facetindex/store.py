@@ -55,17 +55,58 @@ def narrow(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _joined(old: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """Return old followed by new, in old's type unless new's values need a wider one."""
-    dtype = old.dtype
+class Room:
+    """An array with room to grow at its end, and how much of it is in use.
+
+    Documents are only ever appended (a change marks old slots dead and appends new ones), so
+    an index's arrays can be the front of a longer buffer: the next index writes its new
+    documents after them, where no view of the previous index looks, instead of copying the
+    whole arrays at every edit.
+    """
+
+    __slots__ = ("array", "used")
+
+    def __init__(self, array: np.ndarray, used: int):
+        self.array = array
+        self.used = used
+
+
+def _wide_enough(dtype: np.dtype, new: np.ndarray) -> np.dtype:
+    """Return old's type unless new's values need a wider one."""
     if len(new) and dtype.kind in "iu":
         low, high = int(new.min()), int(new.max())
         for candidate in (dtype, np.dtype(np.int32), np.dtype(np.int64)):
             info = np.iinfo(candidate)
             if info.min <= low and high <= info.max and candidate.itemsize >= dtype.itemsize:
-                dtype = candidate
-                break
-    return np.concatenate([old.astype(dtype, copy=False), new.astype(dtype, copy=False)])
+                return candidate
+    return dtype
+
+
+def _joined(old: np.ndarray, new: np.ndarray, room: Room | None = None) -> tuple[np.ndarray, Room]:
+    """Return old followed by new (in old's type unless new's values need a wider one), and the
+    room it lies in.
+
+    When old is the whole used front of its room and new fits after it, new is written there
+    and no element of old is copied; otherwise both go to a new room with an eighth to spare.
+    """
+    dtype = _wide_enough(old.dtype, new)
+    size = len(old) + len(new)
+    if (
+        room is not None
+        and room.used == len(old)
+        and room.array.dtype == dtype
+        and size <= len(room.array)
+        and old.base is room.array
+        and old.ctypes.data == room.array.ctypes.data
+    ):
+        room.array[len(old) : size] = new
+        room.used = size
+        return room.array[:size], room
+    array = np.empty(size + max(1024, size // 8), dtype=dtype)
+    array[: len(old)] = old
+    array[len(old) : size] = new
+    room = Room(array, size)
+    return array[:size], room
 
 
 @dataclass
@@ -79,6 +120,9 @@ class Docs:
     # For each pair name, where each slot's pairs start in the head of the pair arrays, which is
     # sorted by slot (len = slots in the head + 1); pairs appended later form an unsorted tail.
     heads: dict[str, np.ndarray] = field(default_factory=dict)
+    # The rooms the appended arrays lie in (see `Room`), by array: "ids", a column's or a
+    # pair's name with "column:", "slots:" or "values:" before it.
+    rooms: dict[str, Room] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def empty(cls, kind: str) -> Docs:
@@ -102,7 +146,7 @@ class Docs:
                 )
             else:
                 heads[name] = np.zeros(1, dtype=np.int32)
-        return replace(self, pairs=pairs, heads=heads)
+        return replace(self, pairs=pairs, heads=heads, rooms={})
 
     def narrowed(self) -> Docs:
         """Return the same documents with ids, columns and pair values in their smallest type."""
@@ -111,6 +155,7 @@ class Docs:
             ids=narrow(self.ids),
             columns={name: narrow(column) for name, column in self.columns.items()},
             pairs={name: (slots, narrow(values)) for name, (slots, values) in self.pairs.items()},
+            rooms={},
         )
 
     def pair_positions(self, name: str, mask: np.ndarray) -> np.ndarray:
@@ -152,20 +197,31 @@ class Docs:
         `pairs` give the new documents' pairs with slots counted from 0 among the new ones.
         """
         base = self.size
-        alive = self.alive.copy()
+        # Liveness changes in place, so it is copied (one byte a slot).
+        alive = np.concatenate([self.alive, np.ones(len(ids), dtype=np.bool_)])
         alive[dead] = False
+        rooms: dict[str, Room] = {}
+
+        def joined(key: str, old: np.ndarray, new: np.ndarray) -> np.ndarray:
+            array, rooms[key] = _joined(old, new, self.rooms.get(key))
+            return array
+
         return Docs(
-            _joined(self.ids, ids),
-            np.concatenate([alive, np.ones(len(ids), dtype=np.bool_)]),
-            {name: _joined(self.columns[name], columns[name]) for name in self.columns},
+            joined("ids", self.ids, ids),
+            alive,
+            {
+                name: joined(f"column:{name}", column, columns[name])
+                for name, column in self.columns.items()
+            },
             {
                 name: (
-                    _joined(slots, pairs[name][0].astype(np.int64) + base),
-                    _joined(values, pairs[name][1]),
+                    joined(f"slots:{name}", slots, pairs[name][0].astype(np.int64) + base),
+                    joined(f"values:{name}", values, pairs[name][1]),
                 )
                 for name, (slots, values) in self.pairs.items()
             },
             self.heads,
+            rooms,
         )
 
     def compacted(self) -> tuple[Docs, np.ndarray]:

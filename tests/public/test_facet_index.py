@@ -295,12 +295,33 @@ def test_appending_keeps_the_narrow_types_the_values_fit():
 
     small = narrow(np.array([1, 2, 40], dtype=np.int64))
     assert small.dtype == np.int16
-    assert _joined(small, np.array([7], dtype=np.int64)).dtype == np.int16
+    assert _joined(small, np.array([7], dtype=np.int64))[0].dtype == np.int16
     slots = narrow(np.array([0, 900_000], dtype=np.int64))
     assert slots.dtype == np.int32
-    assert _joined(slots, np.array([900_001], dtype=np.int64)).dtype == np.int32
-    grown = _joined(small, np.array([70_000], dtype=np.int64))
+    assert _joined(slots, np.array([900_001], dtype=np.int64))[0].dtype == np.int32
+    grown, _room = _joined(small, np.array([70_000], dtype=np.int64))
     assert grown.dtype == np.int32 and grown.tolist() == [1, 2, 40, 70_000]
+
+
+def test_appending_writes_after_the_arrays_and_never_under_an_older_view():
+    import numpy as np
+
+    from archive.facetindex.store import _joined
+
+    first, room = _joined(np.array([1, 2, 3], dtype=np.int32), np.array([4], dtype=np.int32))
+    second, same = _joined(first, np.array([5, 6], dtype=np.int32), room)
+    # The next index's array is the same buffer, longer: nothing of the first was copied.
+    assert same is room and np.shares_memory(first, second)
+    assert first.tolist() == [1, 2, 3, 4] and second.tolist() == [1, 2, 3, 4, 5, 6]
+    # An older index appending again (its view is no longer the whole used front) gets a
+    # buffer of its own: the newer index's values stay as they were.
+    other, elsewhere = _joined(first, np.array([9], dtype=np.int32), room)
+    assert elsewhere is not room and not np.shares_memory(other, second)
+    assert other.tolist() == [1, 2, 3, 4, 9] and second.tolist() == [1, 2, 3, 4, 5, 6]
+    # A wider value than the buffer holds moves everything to a wider one.
+    wide, wider = _joined(second, np.array([2**40], dtype=np.int64), same)
+    assert wider is not same and wide.dtype == np.int64 and second.dtype == np.int32
+    assert wide.tolist() == [1, 2, 3, 4, 5, 6, 2**40]
 
 
 def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
