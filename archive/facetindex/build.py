@@ -16,6 +16,7 @@ import numpy as np
 from django.db import connection
 
 from archive.facetindex.changelog import Changes, Engine
+from archive.facetindex.counting import date_orders_carried
 from archive.facetindex.store import PAIRS, SUBJECTS, Docs, FacetIndex, Labels
 from archive.models import ArticleStatus
 from archive.search.query import search_words_build, search_words_changed
@@ -239,5 +240,6 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
         words = search_words_changed(words, changes.articles, connection.alias)
     result = index.with_docs(docs, labels=labels, position=changes.position, words=words)
     if result.dead_share() > 0.25:
-        result = result.compacted()
+        return result.compacted()
+    date_orders_carried(index, result)
     return result

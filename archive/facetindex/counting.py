@@ -125,13 +125,58 @@ def newest_ids(index: FacetIndex, kind: str, mask: np.ndarray) -> np.ndarray:
         # A few matches (a place's quotes among hundreds of thousands): sort just those.
         ids, days = docs.ids[slots], docs.columns["day"][slots]
         return ids[np.lexsort((ids, days))[::-1]]
+    order = date_order(index, kind)
+    return docs.ids[order[mask[order]]]
+
+
+def date_order(index: FacetIndex, kind: str) -> np.ndarray:
+    """Return every slot of a kind, newest day first, within a day highest id first, and for
+    the same day and id the later slot first (kept for the index's life)."""
     key = ("order", kind)
     if key not in index.memo:
+        docs = index.docs[kind]
         order = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
-        # Kept for the index's life: positions in four bytes, not eight.
+        # Positions in four bytes, not eight.
         index.memo[key] = order.astype(np.int32) if docs.size < 2**31 else order
-    order = index.memo[key]
-    return docs.ids[order[mask[order]]]
+    return index.memo[key]
+
+
+def _date_keys(docs: Docs, slots: np.ndarray) -> np.ndarray | None:
+    """Return -(day × 2³² + id) of these slots (ascending where the date order descends), or
+    None where a day or an id does not fit its half."""
+    days, ids = docs.columns["day"][slots], docs.ids[slots]
+    if len(slots) and not (
+        0 <= int(days.min()) and int(days.max()) < 2**31 and 0 <= int(ids.min())
+    ):
+        return None
+    if len(slots) and int(ids.max()) >= 2**32:
+        return None
+    return -((days.astype(np.int64) << 32) | ids.astype(np.int64))
+
+
+def date_orders_carried(old: FacetIndex, new: FacetIndex) -> None:
+    """Give `new`, which is `old` with documents appended, the date orders `old` had worked
+    out, its new slots merged in where they belong: a page after an edit does not sort every
+    slot again (a second or more at a million articles)."""
+    for kind in old.docs:
+        order = old.memo.get(("order", kind))
+        before, docs = old.docs[kind].size, new.docs.get(kind)
+        if order is None or docs is None or docs.size < before or len(order) != before:
+            continue
+        keys = old.memo.get(("order keys", kind))
+        if keys is None:
+            keys = _date_keys(docs, order)
+        added = np.arange(before, docs.size, dtype=np.int64)
+        added_keys = _date_keys(docs, added)
+        if keys is None or added_keys is None or docs.size >= 2**31:
+            continue
+        # The new slots in the order's own order (the later slot first on the same key), each
+        # placed before every old slot with the same key or an older one.
+        ranked = np.lexsort((-added, added_keys))
+        added, added_keys = added[ranked], added_keys[ranked]
+        at = np.searchsorted(keys, added_keys, side="left")
+        new.memo[("order", kind)] = np.insert(order, at, added.astype(order.dtype))
+        new.memo[("order keys", kind)] = np.insert(keys, at, added_keys)
 
 
 class RankedIds:

@@ -348,3 +348,31 @@ def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
         days = dict(zip(docs.ids.tolist(), docs.columns["day"].tolist(), strict=True))
         keys = [(days[pk], pk) for pk in few.tolist()]
         assert keys == sorted(keys, reverse=True)
+
+
+def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_out():
+    import numpy as np
+
+    from archive.facetindex import counting
+
+    articles = [
+        ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 5)) for i in range(30)
+    ]
+    index = index_current()
+    for kind in ("article", "quote", "caption"):
+        counting.date_order(index, kind)
+    # Edits that append documents: a day moved (the same id again, on another day), a day kept
+    # (the same id and day as the dead slot), new articles on days already there and a new day.
+    articles[3].published_on = DAY + datetime.timedelta(days=9)
+    articles[3].save()
+    articles[4].headline = "Another headline"
+    articles[4].save()
+    ArticleFactory(published_on=DAY)
+    ArticleFactory(published_on=DAY - datetime.timedelta(days=3))
+    QuoteFactory(article=articles[7])
+    edited = index_current()
+    assert edited is not index and edited.docs["article"].size > index.docs["article"].size
+    for kind in ("article", "quote", "caption"):
+        docs = edited.docs[kind]
+        carried = edited.memo[("order", kind)]
+        assert carried.tolist() == np.lexsort((docs.ids, docs.columns["day"]))[::-1].tolist()
