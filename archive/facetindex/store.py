@@ -4,8 +4,10 @@ Each kind of document (article, quote, caption) is a `Docs`: its ids, an `alive`
 single-valued columns (day, outlet, speaker, place…, 0 for none) and multi-valued pairs (slot,
 value) such as an article's places or tags. A changed article is never edited in place: its old
 slots (and its quotes' and captions') are marked dead and its current rows appended, so a reader
-that holds the previous arrays keeps a consistent view while a new index is swapped in. Dead
-slots are dropped when they become a large share (`compact`).
+that holds the previous arrays keeps a consistent view while a new index is swapped in. The new
+documents are written after the arrays, in room kept at their end (`Room`), where no view of
+the previous index looks: an edit copies only the liveness flags, not every array. Dead slots
+are dropped when they become a large share (`compact`).
 
 Labels (slug and name of every place, tag, outlet and speaker, a place's parent) are kept here
 too, so a facet needs no query to name its values.

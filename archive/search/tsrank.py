@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from archive.search.ragged import run_offsets, run_starts
+from archive.search.ragged import run_starts
 
 # The engine's default weights, by the 2-bit weight: D, C, B, A.
 WEIGHTS = np.array([0.1, 0.2, 0.4, 1.0], dtype=np.float32)
@@ -250,7 +250,8 @@ def _fold_pairs(
     # Per article, each of the later word's positions (a line of `inner` pairs) against each
     # of the earlier word's: built by repeats, without dividing pair numbers.
     line_inner = np.repeat(inner, outer)
-    here_at = np.repeat(later.starts[a], outer) + run_offsets(outer)
+    here_at = np.repeat(later.starts[a] - run_starts(outer), outer)
+    here_at += np.arange(len(here_at), dtype=np.int64)
     here = np.repeat(later.positions[here_at], line_inner)
     # Pair e of a line reads the earlier word's position (line's start + e - line's first pair).
     there_from = np.repeat(earlier.starts[b], outer) - run_starts(line_inner)
