@@ -16,7 +16,7 @@ import numpy as np
 from django.db import connection
 
 from archive.facetindex.changelog import Changes, Engine
-from archive.facetindex.counting import date_orders_carried
+from archive.facetindex.counting import date_orders_carried, whole_counts_carried
 from archive.facetindex.store import PAIRS, SUBJECTS, Docs, FacetIndex, Labels
 from archive.models import ArticleStatus
 from archive.search.query import search_words_build, search_words_changed
@@ -242,4 +242,5 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
     if result.dead_share() > 0.25:
         return result.compacted()
     date_orders_carried(index, result)
+    whole_counts_carried(index, result)
     return result

@@ -376,3 +376,43 @@ def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_o
         docs = edited.docs[kind]
         carried = edited.memo[("order", kind)]
         assert carried.tolist() == np.lexsort((docs.ids, docs.columns["day"]))[::-1].tolist()
+
+
+def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
+    from archive.facetindex import counting
+
+    places = [PlaceFactory() for _ in range(3)]
+    articles = [
+        ArticleFactory(
+            published_on=DAY + datetime.timedelta(days=i % 4),
+            places=places[: i % 3],
+            tags=[f"tag {i % 2}"],
+        )
+        for i in range(60)  # enough that the edits below leave the index uncompacted
+    ]
+    for article in articles[:6]:
+        QuoteFactory(article=article)
+        PhotoCaptionFactory(article=article)
+    index = index_current()
+    for kind, names in counting.FACETS.items():
+        matcher = counting.Matcher(index, counting.Selection(kind=kind))
+        matcher.days()
+        for name in names:
+            matcher.facet(name)
+    # Edits that take documents away and add others: a place dropped, a day moved, a quote
+    # added, an article unpublished, a new article.
+    articles[2].places.clear()
+    articles[3].published_on = DAY + datetime.timedelta(days=30)
+    articles[3].save()
+    QuoteFactory(article=articles[1])
+    editor = User.objects.create_superuser("carried", "carried@example.org", "pw-for-tests-only")
+    article_status_set([articles[5]], ArticleStatus.DRAFT, user=editor)
+    ArticleFactory(published_on=DAY, places=[places[0]], tags=["tag 9"])
+    edited = index_current()
+    assert edited is not index
+    for kind, names in counting.FACETS.items():
+        docs = edited.docs[kind]
+        assert edited.memo[("days", kind)] == counting._day_counts(docs.columns["day"][docs.alive])
+        for name in names:
+            fresh = counting.facet_counts(edited, kind, name, docs.alive)
+            assert edited.memo[("whole", kind, name)] == fresh, (kind, name)
