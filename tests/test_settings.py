@@ -89,20 +89,16 @@ def test_a_worker_leaves_its_long_lived_objects_out_of_full_collections(tmp_path
         "assert Client().get('/articles/').status_code == 200\n"
         "print(json.dumps([started, first, gc.get_freeze_count()]))\n"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    clean.update(
-        PRODUCTION,
-        DJANGO_ALLOWED_HOSTS="testserver",
-        DJANGO_HTTPS="0",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = manage(
+        "shell",
+        "-c",
+        script,
+        **{
+            **PRODUCTION,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "DJANGO_HTTPS": "0",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
     )
     assert result.returncode == 0, result.stderr
     started, first, later = json.loads(result.stdout.strip().splitlines()[-1])
