@@ -114,19 +114,64 @@ def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> 
 # Fewer matches than one slot in this many: sorted on their own rather than walked in the
 # index's whole date order.
 SPARSE = 32
+# The fewest slots of the date order read at a time for the first matches of a long list.
+STRETCH = 4096
 
 
-def newest_ids(index: FacetIndex, kind: str, mask: np.ndarray) -> np.ndarray:
+def newest_ids(
+    index: FacetIndex, kind: str, mask: np.ndarray, limit: int | None = None
+) -> np.ndarray:
     """Return the ids of the slots in mask, newest day first and, within a day, highest id
-    first (the lists' `-date, -pk`)."""
-    docs = index.docs[kind]
-    slots = np.flatnonzero(mask)
-    if len(slots) * SPARSE < docs.size:
-        # A few matches (a place's quotes among hundreds of thousands): sort just those.
-        ids, days = docs.ids[slots], docs.columns["day"][slots]
-        return ids[np.lexsort((ids, days))[::-1]]
-    order = date_order(index, kind)
-    return docs.ids[order[mask[order]]]
+    first (the lists' `-date, -pk`); only the first `limit` of them if given."""
+    return DatedIds(index, kind, mask).first(limit)
+
+
+class DatedIds:
+    """The ids of the slots in a mask in date order, newest first (or oldest first), read
+    from the index's date order only as far as a page reaches: the newest page of a long
+    list reads the front of the order, not every slot.
+
+    A slice gives the ids an array in that order would give there."""
+
+    def __init__(self, index: FacetIndex, kind: str, mask: np.ndarray, *, newest: bool = True):
+        self.index, self.kind, self.mask, self.newest = index, kind, mask, newest
+        self.count = int(np.count_nonzero(mask))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, cut: slice) -> np.ndarray:
+        start, stop, _step = cut.indices(self.count)
+        return self.first(stop)[start:stop] if stop > start else self.first(0)
+
+    def first(self, limit: int | None = None) -> np.ndarray:
+        """Return the first `limit` ids in order (every one when None)."""
+        docs = self.index.docs[self.kind]
+        limit = self.count if limit is None else min(limit, self.count)
+        if self.count * SPARSE < docs.size:
+            # A few matches (a place's quotes among hundreds of thousands): sort just those.
+            slots = np.flatnonzero(self.mask)
+            ids, days = docs.ids[slots], docs.columns["day"][slots]
+            order = np.lexsort((ids, days))
+            order = order[::-1][:limit] if self.newest else order[:limit]
+            return ids[order]
+        order = date_order(self.index, self.kind)
+        if not self.newest:
+            order = order[::-1]
+        if limit >= self.count:
+            return docs.ids[order[self.mask[order]]]
+        # The first `limit` matches lie about limit × size / count slots in: read that far,
+        # and further a stretch at a time if they lie deeper.
+        stretch = max(STRETCH, 2 * limit * docs.size // max(self.count, 1))
+        found: list[np.ndarray] = []
+        have = 0
+        for start in range(0, len(order), stretch):
+            part = order[start : start + stretch]
+            found.append(part[self.mask[part]])
+            have += len(found[-1])
+            if have >= limit:
+                break
+        return docs.ids[np.concatenate(found)[:limit]]
 
 
 def date_order(index: FacetIndex, kind: str) -> np.ndarray:
@@ -300,11 +345,10 @@ class Matcher:
             self._masks[skip] = mask
         return self._masks[skip]
 
-    def ordered_ids(self, *, newest_first: bool = True) -> np.ndarray:
+    def ordered_ids(self, *, newest_first: bool = True) -> DatedIds:
         """Return the matching documents' ids by day and id, newest first (or oldest first),
-        as the lists order them (`-date, -pk`)."""
-        ids = newest_ids(self.index, self.kind, self.mask())
-        return ids if newest_first else ids[::-1]
+        as the lists order them (`-date, -pk`), worked out as far as a page reaches."""
+        return DatedIds(self.index, self.kind, self.mask(), newest=newest_first)
 
     def ranked_ids(self, found: np.ndarray, scores: np.ndarray) -> RankedIds:
         """Return the matching documents' ids ranked by best score first, then newest day,

@@ -86,7 +86,7 @@ def subject_summary(
     latest: dict[str, list[int]] = {name: [] for name in SECTION_NAMES.values()}
     for kind, mask in _sections(index, subject, ids, kinds).items():
         counts[SECTION_NAMES[kind]] = int(np.count_nonzero(mask))
-        latest[SECTION_NAMES[kind]] = newest_ids(index, kind, mask)[:size].tolist()
+        latest[SECTION_NAMES[kind]] = newest_ids(index, kind, mask, size).tolist()
     return counts, latest
 
 

@@ -345,6 +345,23 @@ def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
         finally:
             counting.SPARSE = old
         assert few.tolist() == walked.tolist()
+        # A page reads the order only as far as it reaches, a few slots at a time here.
+        for newest in (True, False):
+            full = walked.tolist() if newest else walked.tolist()[::-1]
+            for sparse, stretch in ((0, 4096), (10**9, 3), (10**9, 4096)):
+                try:
+                    counting.SPARSE, counting.STRETCH = sparse, stretch
+                    dated = counting.DatedIds(index, "article", mask, newest=newest)
+                    assert len(dated) == len(full)
+                    for start, stop in ((0, 1), (0, 5), (3, 9), (len(full) - 2, len(full) + 5)):
+                        assert dated[start:stop].tolist() == full[start:stop]
+                    assert dated[7:7].tolist() == [] and dated.first().tolist() == full
+                    assert (
+                        counting.newest_ids(index, "article", mask, 4).tolist()
+                        == (walked.tolist()[:4])
+                    )
+                finally:
+                    counting.SPARSE, counting.STRETCH = old, 4096
         days = dict(zip(docs.ids.tolist(), docs.columns["day"].tolist(), strict=True))
         keys = [(days[pk], pk) for pk in few.tolist()]
         assert keys == sorted(keys, reverse=True)
