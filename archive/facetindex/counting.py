@@ -384,11 +384,27 @@ class Matcher:
         When no other filter is active the counts are the whole list's, worked out once per
         index (the home page, unfiltered and paged lists share them)."""
         if set(self.parts) <= {"alive", name}:
-            key = ("whole", self.kind, name)
-            if key not in self.index.memo:
-                self.index.memo[key] = facet_counts(self.index, self.kind, name, self.mask(name))
-            return self.index.memo[key]
-        return facet_counts(self.index, self.kind, name, self.mask(skip=name))
+            return self._whole(name)
+        mask = self.mask(skip=name)
+        alive = self.index.docs[self.kind].alive
+        if 2 * np.count_nonzero(mask) <= np.count_nonzero(alive):
+            return facet_counts(self.index, self.kind, name, mask)
+        # Most live documents match (a common word): the whole list's counts less those of
+        # the few that do not, rather than counting the many.
+        rest = facet_counts(self.index, self.kind, name, alive & ~mask)
+        return {
+            value: n - rest.get(value, 0)
+            for value, n in self._whole(name).items()
+            if n != rest.get(value, 0)
+        }
+
+    def _whole(self, name: str) -> dict[int, int]:
+        """Return a facet's counts over every live document, worked out once per index."""
+        key = ("whole", self.kind, name)
+        if key not in self.index.memo:
+            alive = self.index.docs[self.kind].alive
+            self.index.memo[key] = facet_counts(self.index, self.kind, name, alive)
+        return self.index.memo[key]
 
     def facet_top(self, name: str, size: int) -> dict[int, int]:
         """Return the facet's counts of its `size` largest values and of every value tied with

@@ -190,7 +190,7 @@ class TermIndex:
             for word in group:
                 if self.ranking == "ts_rank":
                     if word not in unordered:
-                        unordered[word] = self._unordered(word)
+                        unordered[word] = self._unordered(word, cut=False)
                     ids = unordered[word][0]
                 else:
                     ids, freqs = self.postings(word)
@@ -199,6 +199,7 @@ class TermIndex:
             found = held if found is None else found & held
         if found is None:
             return np.zeros(0, dtype=np.int64), None
+        found[0] = False  # no article has id 0: changed articles' old postings point there
         matched = np.flatnonzero(found)
         if not scored:
             return matched, None
@@ -215,10 +216,14 @@ class TermIndex:
         postings = [tsrank.Postings(slot, *unordered[word]) for word in items]
         return tsrank.ts_rank(len(matched), postings, conjunction=len(groups) > 1)
 
-    def _unordered(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _unordered(
+        self, word: str, *, cut: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Return a ts_rank list's current postings in no particular order: ids, position
         counts, where each posting's positions start, and the positions. Changed articles'
-        postings are skipped in place and theirs added at the end, so nothing is copied."""
+        postings are skipped in place and theirs added at the end, so the positions are not
+        copied. With `cut` False a changed article's old posting stays, under id 0 (which no
+        article has), rather than every array being cut around the few changed."""
         assert self.positions is not None and self.position_offsets is not None
         n = self.words[word]
         ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
@@ -227,15 +232,25 @@ class TermIndex:
         starts = run_starts(counts)
         if self.stale is None:
             return ids, counts, starts, positions
-        keep = ~self.stale[ids]
+        if cut:
+            keep = ~self.stale[ids]
+            ids, counts, starts = ids[keep], counts[keep], starts[keep]
+        else:
+            # The changed articles are few: found in the ascending ids by bisection.
+            changed = np.flatnonzero(self.stale)
+            at = np.minimum(np.searchsorted(ids, changed), max(len(ids) - 1, 0))
+            old = at[ids[at] == changed] if len(ids) else at[:0]
+            if len(old):
+                ids = ids.copy()
+                ids[old] = 0
         extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
         if not extra:
-            return ids[keep], counts[keep], starts[keep], positions
+            return ids, counts, starts, positions
         more_counts = np.array([len(f) for _pk, f in extra], dtype=np.int64)
         return (
-            np.concatenate([ids[keep], np.array([pk for pk, _f in extra], dtype=ids.dtype)]),
-            np.concatenate([counts[keep], more_counts]),
-            np.concatenate([starts[keep], len(positions) + run_starts(more_counts)]),
+            np.concatenate([ids, np.array([pk for pk, _f in extra], dtype=ids.dtype)]),
+            np.concatenate([counts, more_counts]),
+            np.concatenate([starts, len(positions) + run_starts(more_counts)]),
             np.concatenate([positions, *[np.asarray(f, dtype=np.uint16) for _pk, f in extra]]),
         )
 

@@ -166,7 +166,9 @@ def _random_filters(rng: random.Random, names: tuple[str, ...]) -> dict[str, lis
         if slugs[name]:
             data[name] = rng.sample(slugs[name], min(len(slugs[name]), 1 + rng.randrange(2)))
     if rng.random() < 0.3:
-        data["from"] = [str(DAY + datetime.timedelta(days=rng.randrange(10)))]
+        # From before the first day too: most documents match, and a facet is counted as the
+        # whole list's counts less the few that do not.
+        data["from"] = [str(DAY + datetime.timedelta(days=rng.randrange(-3, 10)))]
     return data
 
 
