@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 AXE := node_modules/axe-core/axe.min.js
+FOLD := archive/search/fold.so
 PG_URL ?= postgres://postgres@127.0.0.1:5432/archive
 # A local, plain-HTTP run on loopback. Production sets its own key and hosts (see README).
 RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-production-use-0123456789} \
@@ -18,7 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) $(FOLD)
+
+# The ranking's pair fold in C (archive/search/fold.c); without a C compiler numpy does it.
+$(FOLD): archive/search/fold.c
+	$(CC) -O2 -fPIC -shared -ffp-contract=off -o $@ $< || \
+		echo "No C compiler: search ranks with numpy alone (the same ranks, slower)."
 
 setup: install
 	mkdir -p data
@@ -126,4 +132,4 @@ loadtest-mixed: install
 		$(if $(MIXED_PG_URL),--pg-url $(MIXED_PG_URL))
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts
+	rm -rf $(VENV) staticfiles test-artifacts $(FOLD)

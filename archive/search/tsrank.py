@@ -19,12 +19,19 @@ The pairs of one article are folded one after another (each step rounds), so an 
 very many pairs (two words each dozens of times over) costs a step per pair. Such articles are
 left unranked here (NaN, see `MANY_PAIRS`) for the caller to ask the engine about: there are
 few of them, and the engine ranks a few articles quickly.
+
+numpy folds one pair of every article at a time: a step per pair of the article with the most.
+Where `make install` has built `fold.c` (the engine's own loop, article by article) the pairs
+are folded there instead, to the same bits and many times sooner; without it, numpy does it.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -67,6 +74,46 @@ def _pair_shares() -> np.ndarray:
 # The share of a pair of positions depends only on their weights and distance: one flat table,
 # by (weight a × 4 + weight b) × (FAR + 2) + distance.
 PAIR_SHARES = _pair_shares().ravel()
+
+# fold.c's version this module was written for: a library built from another is not used.
+FOLD_VERSION = 2
+
+
+def _native() -> ctypes.CDLL | None:
+    """Return fold.c built beside this module (`fold_pairs`, `or_shares`), or None where it
+    was not built, was built from another version, or ARCHIVE_NATIVE_FOLD=0 turns it off."""
+    path = Path(__file__).with_name("fold.so")
+    if os.environ.get("ARCHIVE_NATIVE_FOLD", "1") == "0" or not path.exists():
+        return None
+    try:
+        library = ctypes.CDLL(str(path))
+    except OSError:
+        return None
+    if library.fold_version() != FOLD_VERSION:
+        return None
+
+    def array(dtype) -> type:
+        return np.ctypeslib.ndpointer(dtype, flags="C_CONTIGUOUS")
+
+    int64, uint16, float32 = array(np.int64), array(np.uint16), array(np.float32)
+    library.fold_pairs.argtypes = [
+        ctypes.c_int64,
+        *[int64] * 5,
+        uint16,
+        uint16,
+        float32,
+        ctypes.c_int64,
+        ctypes.c_int64,
+        float32,
+        array(np.uint8),
+    ]
+    library.fold_pairs.restype = None
+    library.or_shares.argtypes = [ctypes.c_int64, int64, int64, uint16, float32, float32]
+    library.or_shares.restype = None
+    return library
+
+
+NATIVE = _native()
 
 
 class Postings:
@@ -140,6 +187,17 @@ def _or_share(word: Postings) -> np.ndarray:
     most positions first, so each step works on the front of the arrays, in place.
     """
     n = len(word.counts)
+    if NATIVE is not None:
+        shares = np.empty(n, dtype=np.float32)
+        NATIVE.or_shares(
+            n,
+            np.ascontiguousarray(word.starts, dtype=np.int64),
+            np.ascontiguousarray(word.counts, dtype=np.int64),
+            np.ascontiguousarray(word.positions, dtype=np.uint16),
+            WEIGHTS,
+            shares,
+        )
+        return shares.astype(np.float64)
     order = _longest_first(word.counts)
     counts = word.counts[order]
     at = word.starts[order].astype(np.int64)  # each posting's j-th position
@@ -217,6 +275,23 @@ def _fold_pairs(
     a = np.flatnonzero(b >= 0)
     b = b[a]
     outer, inner = later.counts[a], earlier.counts[b]
+    if NATIVE is not None:
+        NATIVE.fold_pairs(
+            len(a),
+            np.ascontiguousarray(later.rows[a], dtype=np.int64),
+            np.ascontiguousarray(later.starts[a], dtype=np.int64),
+            np.ascontiguousarray(outer, dtype=np.int64),
+            np.ascontiguousarray(earlier.starts[b], dtype=np.int64),
+            np.ascontiguousarray(inner, dtype=np.int64),
+            np.ascontiguousarray(later.positions, dtype=np.uint16),
+            np.ascontiguousarray(earlier.positions, dtype=np.uint16),
+            PAIR_SHARES,
+            FAR,
+            MANY_PAIRS,
+            acc,
+            unranked.view(np.uint8),
+        )
+        return
     # Most articles hold each word once: one pair each, folded at once.
     single = (outer == 1) & (inner == 1)
     rows = later.rows[a]

@@ -23,6 +23,17 @@ from archive.search.query import article_matches, parse_terms, search_words_buil
 from archive.search.terms import TermIndex
 from tests.factories import ArticleFactory, PhotoCaptionFactory, QuoteFactory
 
+needs_native = pytest.mark.skipif(tsrank.NATIVE is None, reason="fold.c not built (make install)")
+
+
+@pytest.fixture(params=["numpy", pytest.param("native", marks=needs_native)])
+def fold_path(request, monkeypatch):
+    """Each test that takes it runs twice: the pairs folded by numpy, then by fold.c."""
+    if request.param == "numpy":
+        monkeypatch.setattr(tsrank, "NATIVE", None)
+    return request.param
+
+
 WORDS = ["troops", "shelling", "convoy", "bridge", "river", "village", "mayor", "winter"]
 FILLER = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
 
@@ -33,7 +44,7 @@ def _text(rng: random.Random, words: int) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_rank is PostgreSQL's")
-def test_ranks_from_positions_equal_the_engines(settings):
+def test_ranks_from_positions_equal_the_engines(settings, fold_path):
     settings.ARCHIVE_SEARCH_BROAD_ROWS = 2
     rng = random.Random(17)
     for n in range(40):
@@ -134,7 +145,7 @@ def _or_share_one(positions: list[int]) -> float:
     return float(np.float32((wjm + resj) - np.float32(wjm / np.float32((jm + 1) * (jm + 1)))))
 
 
-def test_or_share_folds_each_posting_as_the_engine_does_one_position_at_a_time():
+def test_or_share_folds_each_posting_as_the_engine_does_one_position_at_a_time(fold_path):
     # Any weight at any place: the heaviest position need not be the first.
     rng = random.Random(5)
     counts = [rng.choice([1, 1, 2, 3, 7, 20]) for _ in range(300)]
@@ -147,3 +158,39 @@ def test_or_share_folds_each_posting_as_the_engine_does_one_position_at_a_time()
     shares = tsrank._or_share(word)
     expected = [_or_share_one(flat[s : s + c]) for s, c in zip(starts, counts, strict=True)]
     assert shares.tolist() == expected
+
+
+def _random_postings(rng: random.Random, articles: int, words: int) -> list[tsrank.Postings]:
+    """Words' postings over the same articles: few or many positions, any weight, places
+    close together, far apart and shared (a pair at the same place is skipped)."""
+    postings = []
+    ids = np.arange(1, articles + 1)
+    slot = np.full(articles + 1, -1)
+    slot[ids] = np.arange(articles)
+    for _ in range(words):
+        counts = [rng.choice([1, 1, 1, 2, 3, 5, 12, 30]) for _ in range(articles)]
+        flat = []
+        for count in counts:
+            places = sorted(
+                rng.sample(range(1, max(rng.choice([20, 300, 16383]), count + 1)), count)
+            )
+            flat += [rng.randrange(4) << 14 | place for place in places]
+        starts = np.cumsum([0, *counts[:-1]])
+        positions = np.array(flat, dtype=np.uint16)
+        postings.append(tsrank.Postings(slot, ids, np.array(counts), starts, positions))
+    return postings
+
+
+@needs_native
+def test_fold_c_ranks_every_article_to_the_same_bits_as_numpy(monkeypatch):
+    rng = random.Random(23)
+    for words in (2, 3, 4):
+        postings = _random_postings(rng, 400, words)
+        for conjunction in (True, False):
+            native = tsrank.ts_rank(400, postings, conjunction=conjunction)
+            with monkeypatch.context() as patch:
+                patch.setattr(tsrank, "NATIVE", None)
+                numpy = tsrank.ts_rank(400, postings, conjunction=conjunction)
+            # Articles with more pairs than MANY_PAIRS are left to the engine on both paths.
+            assert np.isnan(native).any() == (conjunction and words >= 2)
+            assert np.array_equal(native, numpy, equal_nan=True), (words, conjunction)
