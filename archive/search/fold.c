@@ -10,33 +10,35 @@
  */
 #include <stdint.h>
 
-#define FOLD_VERSION 2
+#define FOLD_VERSION 3
 
 int fold_version(void) { return FOLD_VERSION; }
 
 /*
- * For article i (its rank acc[rows[i]]): each position of the later word
- * (outer_pos[outer_start[i]] …, outer_count[i] of them) against each of the earlier word's
- * (inner_pos[inner_start[i]] …), in that order. A pair at the same place is skipped; the
- * share of any other is shares[(weight a * 4 + weight b) * (far + 2) + min(distance, far + 1)].
+ * For every article `row` below n (its rank acc[row]): each position of the later word
+ * (outer_pos[outer_start[row]] …, outer_count[row] of them) against each of the earlier word's
+ * (inner_pos[inner_start[row]] …), in that order; an article missing either word is passed
+ * over. A pair at the same place is skipped; the share of any other is
+ * shares[(weight a * 4 + weight b) * (far + 2) + min(distance, far + 1)].
  * res = res < 0 ? curw : 1 - (1 - res) * (1 - curw), in double, stored as float. An article
  * with more than `many` pairs is left alone and marked in `unranked`.
  */
-void fold_pairs(int64_t n, const int64_t *rows, const int64_t *outer_start,
-                const int64_t *outer_count, const int64_t *inner_start,
-                const int64_t *inner_count, const uint16_t *outer_pos,
-                const uint16_t *inner_pos, const float *shares, int64_t far, int64_t many,
-                float *acc, uint8_t *unranked)
+void fold_pairs(int64_t n, const int64_t *outer_start, const int64_t *outer_count,
+                const int64_t *inner_start, const int64_t *inner_count,
+                const uint16_t *outer_pos, const uint16_t *inner_pos, const float *shares,
+                int64_t far, int64_t many, float *acc, uint8_t *unranked)
 {
-    for (int64_t i = 0; i < n; i++) {
-        int64_t outer = outer_count[i], inner = inner_count[i];
+    for (int64_t row = 0; row < n; row++) {
+        int64_t outer = outer_count[row], inner = inner_count[row];
+        if (outer == 0 || inner == 0)
+            continue;
         if (outer * inner > many) {
-            unranked[rows[i]] = 1;
+            unranked[row] = 1;
             continue;
         }
-        float res = acc[rows[i]];
-        const uint16_t *here = outer_pos + outer_start[i];
-        const uint16_t *there = inner_pos + inner_start[i];
+        float res = acc[row];
+        const uint16_t *here = outer_pos + outer_start[row];
+        const uint16_t *there = inner_pos + inner_start[row];
         for (int64_t l = 0; l < outer; l++) {
             int a = here[l] >> 14, at = here[l] & 0x3FFF;
             for (int64_t p = 0; p < inner; p++) {
@@ -54,7 +56,7 @@ void fold_pairs(int64_t n, const int64_t *rows, const int64_t *outer_start,
                     res = (float)(1.0 - (1.0 - (double)res) * (1.0 - (double)curw));
             }
         }
-        acc[rows[i]] = res;
+        acc[row] = res;
     }
 }
 

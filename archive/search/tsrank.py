@@ -76,7 +76,7 @@ def _pair_shares() -> np.ndarray:
 PAIR_SHARES = _pair_shares().ravel()
 
 # fold.c's version this module was written for: a library built from another is not used.
-FOLD_VERSION = 2
+FOLD_VERSION = 3
 
 
 def _native() -> ctypes.CDLL | None:
@@ -98,7 +98,7 @@ def _native() -> ctypes.CDLL | None:
     int64, uint16, float32 = array(np.int64), array(np.uint16), array(np.float32)
     library.fold_pairs.argtypes = [
         ctypes.c_int64,
-        *[int64] * 5,
+        *[int64] * 4,
         uint16,
         uint16,
         float32,
@@ -120,7 +120,18 @@ class Postings:
     """One word's postings among the matched articles: for each, the article's place in the
     matched list, and its positions (`starts[i]` to `starts[i] + counts[i]` in `positions`)."""
 
-    __slots__ = ("rows", "counts", "starts", "positions")
+    __slots__ = ("rows", "counts", "starts", "positions", "_by_row")
+
+    def by_row(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return, for each of `size` rows, where its positions start and how many it has (0:
+        the word is not in that article); worked out once."""
+        if self._by_row is None or len(self._by_row[0]) != size:
+            starts = np.zeros(size, dtype=np.int64)
+            counts = np.zeros(size, dtype=np.int64)
+            starts[self.rows] = self.starts
+            counts[self.rows] = self.counts
+            self._by_row = (starts, counts)
+        return self._by_row
 
     def __init__(
         self,
@@ -138,6 +149,7 @@ class Postings:
         self.counts = counts[keep].astype(np.int64)
         self.starts = starts[keep]
         self.positions = positions
+        self._by_row: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def item_order(words: Sequence[str]) -> list[str]:
@@ -269,20 +281,15 @@ def _rank_and(size: int, postings: Sequence[Postings]) -> np.ndarray:
 def _fold_pairs(
     acc: np.ndarray, unranked: np.ndarray, later: Postings, earlier: Postings, size: int
 ) -> None:
-    where = np.full(size, -1, dtype=np.int64)
-    where[earlier.rows] = np.arange(len(earlier.rows))
-    b = where[later.rows]
-    a = np.flatnonzero(b >= 0)
-    b = b[a]
-    outer, inner = later.counts[a], earlier.counts[b]
     if NATIVE is not None:
+        outer_start, outer_count = later.by_row(size)
+        inner_start, inner_count = earlier.by_row(size)
         NATIVE.fold_pairs(
-            len(a),
-            np.ascontiguousarray(later.rows[a], dtype=np.int64),
-            np.ascontiguousarray(later.starts[a], dtype=np.int64),
-            np.ascontiguousarray(outer, dtype=np.int64),
-            np.ascontiguousarray(earlier.starts[b], dtype=np.int64),
-            np.ascontiguousarray(inner, dtype=np.int64),
+            size,
+            outer_start,
+            outer_count,
+            inner_start,
+            inner_count,
             np.ascontiguousarray(later.positions, dtype=np.uint16),
             np.ascontiguousarray(earlier.positions, dtype=np.uint16),
             PAIR_SHARES,
@@ -292,6 +299,12 @@ def _fold_pairs(
             unranked.view(np.uint8),
         )
         return
+    where = np.full(size, -1, dtype=np.int64)
+    where[earlier.rows] = np.arange(len(earlier.rows))
+    b = where[later.rows]
+    a = np.flatnonzero(b >= 0)
+    b = b[a]
+    outer, inner = later.counts[a], earlier.counts[b]
     # Most articles hold each word once: one pair each, folded at once.
     single = (outer == 1) & (inner == 1)
     rows = later.rows[a]
