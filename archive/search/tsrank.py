@@ -121,6 +121,7 @@ class Postings:
     matched list, and its positions (`starts[i]` to `starts[i] + counts[i]` in `positions`)."""
 
     __slots__ = ("rows", "counts", "starts", "positions", "_by_row")
+    _by_row: tuple[np.ndarray, np.ndarray] | None
 
     def by_row(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Return, for each of `size` rows, where its positions start and how many it has (0:
@@ -149,7 +150,7 @@ class Postings:
         self.counts = counts[keep].astype(np.int64)
         self.starts = starts[keep]
         self.positions = positions
-        self._by_row: tuple[np.ndarray, np.ndarray] | None = None
+        self._by_row = None
 
 
 def item_order(words: Sequence[str]) -> list[str]:
