@@ -237,7 +237,7 @@ class TermIndex:
             ids, counts, starts = ids[keep], counts[keep], starts[keep]
         else:
             # The changed articles are few: found in the ascending ids by bisection.
-            changed = np.flatnonzero(self.stale)
+            changed = np.flatnonzero(self.stale).astype(ids.dtype)
             at = np.minimum(np.searchsorted(ids, changed), max(len(ids) - 1, 0))
             old = at[ids[at] == changed] if len(ids) else at[:0]
             if len(old):
