@@ -134,6 +134,16 @@ class Postings:
             self._by_row = (starts, counts)
         return self._by_row
 
+    def check(self) -> None:
+        """Refuse postings whose positions run past the positions array (fold.c reads them
+        without looking)."""
+        if len(self.counts) and (
+            int(self.counts.min()) < 0
+            or int(self.starts.min()) < 0
+            or int((self.starts + self.counts).max()) > len(self.positions)
+        ):
+            raise ValueError("postings run past their positions")
+
     def __init__(
         self,
         slot: np.ndarray,
@@ -165,6 +175,8 @@ def ts_rank(size: int, postings: Sequence[Postings], *, conjunction: bool) -> np
     `postings` come one per distinct word, in `item_order`; `conjunction` is True when the
     query's top operator is AND (several terms), False for one term.
     """
+    for word in postings:
+        word.check()
     if conjunction and len(postings) >= 2:
         scores = _rank_and(size, postings)
     else:

@@ -194,3 +194,14 @@ def test_fold_c_ranks_every_article_to_the_same_bits_as_numpy(monkeypatch):
             # Articles with more pairs than MANY_PAIRS are left to the engine on both paths.
             assert np.isnan(native).any() == (conjunction and words >= 2)
             assert np.array_equal(native, numpy, equal_nan=True), (words, conjunction)
+
+
+def test_postings_that_run_past_their_positions_are_refused_before_any_fold(fold_path):
+    ids = np.array([1, 2])
+    slot = np.array([-1, 0, 1])
+    word = tsrank.Postings(
+        slot, ids, np.array([2, 3]), np.array([0, 2]), np.zeros(4, dtype=np.uint16)
+    )
+    for conjunction in (True, False):
+        with pytest.raises(ValueError):
+            tsrank.ts_rank(2, [word, word], conjunction=conjunction)
