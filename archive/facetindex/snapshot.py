@@ -1,6 +1,7 @@
 """Saving and loading the facet index as one uncompressed .npz file, for a fast cold start.
 
-The file holds every array, the labels (as JSON) and the log position and database token the
+The file holds every array, each kind's date order (so that no worker sorts it again, and the
+workers share one copy), the labels (as JSON) and the log position and database token the
 index is current at. A file from another database, of another format or unreadable is ignored
 (the index is then built from the database). Written to a temporary name and renamed, so a
 worker never reads half a file.
@@ -25,10 +26,11 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
+from archive.facetindex.counting import date_order
 from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
 from archive.search.terms import TermIndex
 
-FORMAT = 5
+FORMAT = 6
 
 
 def snapshot_path() -> Path | None:
@@ -54,6 +56,7 @@ def snapshot_save(index: FacetIndex, path: Path) -> None:
             arrays[f"{kind}.pair.{name}.slots"] = slots
             arrays[f"{kind}.pair.{name}.values"] = values
             arrays[f"{kind}.pair.{name}.head"] = docs.heads[name]
+        arrays[f"{kind}.order"] = date_order(index, kind)
     if index.words is not None:
         arrays.update(index.words.arrays())
     labels = index.labels
@@ -140,4 +143,9 @@ def snapshot_load(path: Path, token: str) -> FacetIndex | None:
         labels.name[subject] = {int(pk): names[pk] for pk, _slug in rows}
         labels.by_slug[subject] = {slug: int(pk) for pk, slug in rows}
     labels.parent = {int(pk): int(parent) for pk, parent in meta["parent"]}
-    return FacetIndex(docs, labels, int(meta["position"]), token, words=words)
+    index = FacetIndex(docs, labels, int(meta["position"]), token, words=words)
+    for kind in KINDS:
+        order = data.get(f"{kind}.order")
+        if order is not None and len(order) == docs[kind].size:
+            index.memo[("order", kind)] = order
+    return index

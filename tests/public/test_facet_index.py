@@ -435,3 +435,37 @@ def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
         for name in names:
             fresh = counting.facet_counts(edited, kind, name, docs.alive)
             assert edited.memo[("whole", kind, name)] == fresh, (kind, name)
+
+
+def test_a_snapshot_carries_the_date_orders_and_an_edit_merges_into_them(settings, tmp_path):
+    import numpy as np
+
+    from archive.facetindex import counting, runtime
+
+    settings.ARCHIVE_FACET_SNAPSHOT_DIR = str(tmp_path)
+    articles = [
+        ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 5)) for i in range(30)
+    ]
+    for article in articles[:10]:
+        QuoteFactory(article=article)
+        PhotoCaptionFactory(article=article)
+    built = index_rebuild()
+    runtime.index_reset()
+    loaded = index_current()
+    assert loaded is not built
+    for kind in built.docs:
+        # Read from the file, not sorted again: the same order a fresh sort gives.
+        assert ("order", kind) in loaded.memo, kind
+        docs = built.docs[kind]
+        fresh = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
+        assert loaded.memo[("order", kind)].tolist() == fresh.tolist(), kind
+    # An edit merges its slots into the loaded (read-only) orders.
+    QuoteFactory(article=articles[3])
+    ArticleFactory(published_on=DAY + datetime.timedelta(days=2))
+    edited = index_current()
+    for kind in ("article", "quote"):
+        docs = edited.docs[kind]
+        days = docs.columns["day"].tolist()
+        keys = [(day, pk) for pk, day in zip(docs.ids.tolist(), days, strict=True)]
+        order = counting.date_order(edited, kind).tolist()
+        assert [keys[slot] for slot in order] == sorted(keys, reverse=True), kind
