@@ -181,6 +181,8 @@ class TermIndex:
         `scored` their ranks: the engine's own arithmetic, operation for operation, so the
         scores are the same to the last bit (bm25 here; ts_rank in archive.search.tsrank).
         """
+        if self.ranking == "ts_rank" and tsrank.NATIVE is not None:
+            return self._matches_by_row(groups, scored=scored)
         size = len(self.present)
         found: np.ndarray | None = None
         lists = []
@@ -206,6 +208,61 @@ class TermIndex:
         if self.ranking == "ts_rank":
             return matched, self._ts_rank(matched, groups, unordered)
         return matched, self._bm25(matched, lists)
+
+    def _matches_by_row(
+        self, groups: Sequence[Sequence[str]], *, scored: bool
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """What `matches` does for ts_rank where fold.c is built: every list read in place
+        (no copy of its ids, counts or positions), the changed articles' postings beside it,
+        and the ranks from the lists laid out by row."""
+        size = len(self.present)
+        lists = {word: self._lists(word) for group in groups for word in group}
+        stale = np.flatnonzero(self.stale) if self.stale is not None else None
+        found: np.ndarray | None = None
+        for group in groups:
+            held = np.zeros(size, dtype=np.bool_)
+            for word in group:
+                held[lists[word][0][0]] = True
+            if stale is not None:
+                # A changed article holds a word as it reads now: its new postings, if any.
+                held[stale[stale < size]] = False
+                for word in group:
+                    for ids, _counts, _positions in lists[word][1:]:
+                        held[ids] = True
+            found = held if found is None else found & held
+        if found is None:
+            return np.zeros(0, dtype=np.int64), None
+        matched = np.flatnonzero(found)
+        if not scored:
+            return matched, None
+        slot = np.full(size, -1, dtype=np.int64)
+        slot[matched] = np.arange(len(matched))
+        items = tsrank.item_order([word for group in groups for word in group])
+        rows = [tsrank.rows_of(len(matched), slot, lists[word], self.stale) for word in items]
+        return matched, tsrank.ts_rank_rows(len(matched), rows, conjunction=len(groups) > 1)
+
+    def _lists(self, word: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Return a ts_rank word's list as read (ids, position counts, positions: views, not
+        copies) and, if any changed article holds it now, theirs (the same three)."""
+        assert self.positions is not None and self.position_offsets is not None
+        n = self.words[word]
+        lists = [
+            (
+                self.ids[self.offsets[n] : self.offsets[n + 1]],
+                self.freqs[self.offsets[n] : self.offsets[n + 1]],
+                self.positions[self.position_offsets[n] : self.position_offsets[n + 1]],
+            )
+        ]
+        extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
+        if extra:
+            lists.append(
+                (
+                    np.array([pk for pk, _f in extra], dtype=np.int32),
+                    np.array([len(f) for _pk, f in extra], dtype=np.uint16),
+                    np.concatenate([np.asarray(f, dtype=np.uint16) for _pk, f in extra]),
+                )
+            )
+        return lists
 
     def _ts_rank(
         self, matched: np.ndarray, groups: Sequence[Sequence[str]], unordered: Mapping

@@ -21,8 +21,9 @@ left unranked here (NaN, see `MANY_PAIRS`) for the caller to ask the engine abou
 few of them, and the engine ranks a few articles quickly.
 
 numpy folds one pair of every article at a time: a step per pair of the article with the most.
-Where `make install` has built `fold.c` (the engine's own loop, article by article) the pairs
-are folded there instead, to the same bits and many times sooner; without it, numpy does it.
+Where `make install` has built `fold.c` (the engine's own loop, article by article), the words'
+postings are laid out by row (`rows_of`) and ranked there (`ts_rank_rows`) instead, to the
+same bits and many times sooner; without it, numpy does it (`ts_rank`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import ctypes
 import math
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -76,12 +78,13 @@ def _pair_shares() -> np.ndarray:
 PAIR_SHARES = _pair_shares().ravel()
 
 # fold.c's version this module was written for: a library built from another is not used.
-FOLD_VERSION = 3
+FOLD_VERSION = 5
 
 
 def _native() -> ctypes.CDLL | None:
-    """Return fold.c built beside this module (`fold_pairs`, `or_shares`), or None where it
-    was not built, was built from another version, or ARCHIVE_NATIVE_FOLD=0 turns it off."""
+    """Return fold.c built beside this module (`rows_of`, `fold_pairs`, `or_shares`), or None
+    where it was not built, was built from another version, or ARCHIVE_NATIVE_FOLD=0 turns it
+    off."""
     path = Path(__file__).with_name("fold.so")
     if os.environ.get("ARCHIVE_NATIVE_FOLD", "1") == "0" or not path.exists():
         return None
@@ -96,19 +99,24 @@ def _native() -> ctypes.CDLL | None:
         return np.ctypeslib.ndpointer(dtype, flags="C_CONTIGUOUS")
 
     int64, uint16, float32 = array(np.int64), array(np.uint16), array(np.float32)
-    library.fold_pairs.argtypes = [
-        ctypes.c_int64,
-        *[int64] * 4,
+    count, pointer = ctypes.c_int64, ctypes.c_void_p
+    library.rows_of.argtypes = [
+        count,
+        array(np.int32),
         uint16,
-        uint16,
-        float32,
-        ctypes.c_int64,
-        ctypes.c_int64,
-        float32,
-        array(np.uint8),
+        count,
+        int64,
+        count,
+        pointer,
+        count,
+        int64,
+        int64,
     ]
+    library.rows_of.restype = ctypes.c_int
+    word = [int64, int64, uint16, count, uint16]  # start, count, base, its length, extra
+    library.fold_pairs.argtypes = [count, *word, *word, float32, count, count, float32, pointer]
     library.fold_pairs.restype = None
-    library.or_shares.argtypes = [ctypes.c_int64, int64, int64, uint16, float32, float32]
+    library.or_shares.argtypes = [count, *word, float32, ctypes.c_double, float32]
     library.or_shares.restype = None
     return library
 
@@ -120,19 +128,7 @@ class Postings:
     """One word's postings among the matched articles: for each, the article's place in the
     matched list, and its positions (`starts[i]` to `starts[i] + counts[i]` in `positions`)."""
 
-    __slots__ = ("rows", "counts", "starts", "positions", "_by_row")
-    _by_row: tuple[np.ndarray, np.ndarray] | None
-
-    def by_row(self, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Return, for each of `size` rows, where its positions start and how many it has (0:
-        the word is not in that article); worked out once."""
-        if self._by_row is None or len(self._by_row[0]) != size:
-            starts = np.zeros(size, dtype=np.int64)
-            counts = np.zeros(size, dtype=np.int64)
-            starts[self.rows] = self.starts
-            counts[self.rows] = self.counts
-            self._by_row = (starts, counts)
-        return self._by_row
+    __slots__ = ("rows", "counts", "starts", "positions")
 
     def check(self) -> None:
         """Refuse postings whose positions run past the positions array (fold.c reads them
@@ -160,7 +156,6 @@ class Postings:
         self.counts = counts[keep].astype(np.int64)
         self.starts = starts[keep]
         self.positions = positions
-        self._by_row = None
 
 
 def item_order(words: Sequence[str]) -> list[str]:
@@ -181,6 +176,89 @@ def ts_rank(size: int, postings: Sequence[Postings], *, conjunction: bool) -> np
         scores = _rank_and(size, postings)
     else:
         scores = _rank_or(size, postings)
+    scores[scores < 0] = FLOOR
+    return scores.astype(np.float64)
+
+
+@dataclass
+class Rows:
+    """One word's postings laid out by row of the matched articles, as fold.c reads them: row
+    r's `count[r]` positions (0: the word is not in that article) start at `start[r]` in
+    `base`, or past its end in `extra` (the positions of articles changed since the lists were
+    read)."""
+
+    start: np.ndarray
+    count: np.ndarray
+    base: np.ndarray
+    extra: np.ndarray
+
+    def args(self) -> tuple:
+        return (self.start, self.count, self.base, len(self.base), self.extra)
+
+
+def rows_of(
+    size: int,
+    slot: np.ndarray,
+    lists: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    stale: np.ndarray | None,
+) -> Rows:
+    """Lay out one word's postings by row: `lists` is its list as read (ids, position counts,
+    positions) and then the changed articles' (the same three), `slot` each id's row (-1:
+    not matched), `stale` (by id) the articles whose postings in the first list are out of
+    date. Raises ValueError where counts run past their positions."""
+    assert NATIVE is not None
+    start = np.zeros(size, dtype=np.int64)
+    count = np.zeros(size, dtype=np.int64)
+    offset = 0
+    if stale is not None and len(stale) < len(slot):
+        stale = np.concatenate([stale, np.zeros(len(slot) - len(stale), dtype=np.bool_)])
+    if stale is not None:
+        stale = np.ascontiguousarray(stale, dtype=np.bool_)
+    for n, (ids, counts, positions) in enumerate(lists):
+        skip = stale.ctypes.data if (stale is not None and n == 0) else None
+        ids = np.ascontiguousarray(ids, dtype=np.int32)
+        counts = np.ascontiguousarray(counts, dtype=np.uint16)
+        found = NATIVE.rows_of(
+            len(ids), ids, counts, len(positions), slot, len(slot), skip, offset, start, count
+        )
+        if found != 0:
+            raise ValueError("postings run past their positions")
+        offset += len(positions)
+    base = np.ascontiguousarray(lists[0][2], dtype=np.uint16)
+    extra = (
+        np.ascontiguousarray(np.concatenate([part[2] for part in lists[1:]]), dtype=np.uint16)
+        if len(lists) > 1
+        else np.zeros(0, dtype=np.uint16)
+    )
+    return Rows(start, count, base, extra)
+
+
+def ts_rank_rows(size: int, words: Sequence[Rows], *, conjunction: bool) -> np.ndarray:
+    """Return what `ts_rank` does, from words laid out by row, with fold.c."""
+    assert NATIVE is not None
+    if conjunction and len(words) >= 2:
+        scores = np.full(size, -1.0, dtype=np.float32)
+        unranked = np.zeros(size, dtype=np.uint8)
+        for i in range(1, len(words)):
+            for k in range(i):
+                NATIVE.fold_pairs(
+                    size,
+                    *words[i].args(),
+                    *words[k].args(),
+                    PAIR_SHARES,
+                    FAR,
+                    MANY_PAIRS,
+                    scores,
+                    unranked.ctypes.data,
+                )
+        scores[scores < 0] = FLOOR
+        scores[unranked.astype(np.bool_)] = np.nan
+    else:
+        scores = np.zeros(size, dtype=np.float32)
+        for word in words:
+            NATIVE.or_shares(size, *word.args(), WEIGHTS, SPREAD, scores)
+        if words:
+            scores = scores / np.float32(len(words))
     scores[scores < 0] = FLOOR
     return scores.astype(np.float64)
 
@@ -212,17 +290,6 @@ def _or_share(word: Postings) -> np.ndarray:
     most positions first, so each step works on the front of the arrays, in place.
     """
     n = len(word.counts)
-    if NATIVE is not None:
-        shares = np.empty(n, dtype=np.float32)
-        NATIVE.or_shares(
-            n,
-            np.ascontiguousarray(word.starts, dtype=np.int64),
-            np.ascontiguousarray(word.counts, dtype=np.int64),
-            np.ascontiguousarray(word.positions, dtype=np.uint16),
-            WEIGHTS,
-            shares,
-        )
-        return shares.astype(np.float64)
     order = _longest_first(word.counts)
     counts = word.counts[order]
     at = word.starts[order].astype(np.int64)  # each posting's j-th position
@@ -294,24 +361,6 @@ def _rank_and(size: int, postings: Sequence[Postings]) -> np.ndarray:
 def _fold_pairs(
     acc: np.ndarray, unranked: np.ndarray, later: Postings, earlier: Postings, size: int
 ) -> None:
-    if NATIVE is not None:
-        outer_start, outer_count = later.by_row(size)
-        inner_start, inner_count = earlier.by_row(size)
-        NATIVE.fold_pairs(
-            size,
-            outer_start,
-            outer_count,
-            inner_start,
-            inner_count,
-            np.ascontiguousarray(later.positions, dtype=np.uint16),
-            np.ascontiguousarray(earlier.positions, dtype=np.uint16),
-            PAIR_SHARES,
-            FAR,
-            MANY_PAIRS,
-            acc,
-            unranked.view(np.uint8),
-        )
-        return
     where = np.full(size, -1, dtype=np.int64)
     where[earlier.rows] = np.arange(len(earlier.rows))
     b = where[later.rows]

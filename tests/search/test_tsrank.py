@@ -145,7 +145,7 @@ def _or_share_one(positions: list[int]) -> float:
     return float(np.float32((wjm + resj) - np.float32(wjm / np.float32((jm + 1) * (jm + 1)))))
 
 
-def test_or_share_folds_each_posting_as_the_engine_does_one_position_at_a_time(fold_path):
+def test_or_share_folds_each_posting_as_the_engine_does_one_position_at_a_time():
     # Any weight at any place: the heaviest position need not be the first.
     rng = random.Random(5)
     counts = [rng.choice([1, 1, 2, 3, 7, 20]) for _ in range(300)]
@@ -160,43 +160,62 @@ def test_or_share_folds_each_posting_as_the_engine_does_one_position_at_a_time(f
     assert shares.tolist() == expected
 
 
-def _random_postings(rng: random.Random, articles: int, words: int) -> list[tsrank.Postings]:
-    """Words' postings over the same articles: few or many positions, any weight, places
-    close together, far apart and shared (a pair at the same place is skipped)."""
-    postings = []
-    ids = np.arange(1, articles + 1)
-    slot = np.full(articles + 1, -1)
-    slot[ids] = np.arange(articles)
-    for _ in range(words):
-        counts = [rng.choice([1, 1, 1, 2, 3, 5, 12, 30]) for _ in range(articles)]
-        flat = []
-        for count in counts:
+def _random_lists(rng: random.Random, articles: int, words: list[str]) -> dict:
+    """Words' lists over some of the articles: few or many positions, any weight, places close
+    together, far apart and shared (a pair at the same place is skipped)."""
+    lists = {}
+    for word in words:
+        ids = sorted(rng.sample(range(1, articles + 1), rng.randrange(articles // 2, articles)))
+        counts, flat = [], []
+        for _ in ids:
+            count = rng.choice([1, 1, 1, 2, 3, 5, 12, 30])
             places = sorted(
                 rng.sample(range(1, max(rng.choice([20, 300, 16383]), count + 1)), count)
             )
+            counts.append(count)
             flat += [rng.randrange(4) << 14 | place for place in places]
-        starts = np.cumsum([0, *counts[:-1]])
-        positions = np.array(flat, dtype=np.uint16)
-        postings.append(tsrank.Postings(slot, ids, np.array(counts), starts, positions))
-    return postings
+        lists[word] = (np.array(ids), np.array(counts), np.array(flat, dtype=np.uint16))
+    return lists
 
 
 @needs_native
-def test_fold_c_ranks_every_article_to_the_same_bits_as_numpy(monkeypatch):
+def test_fold_c_matches_and_ranks_every_article_to_the_same_bits_as_numpy(monkeypatch):
     rng = random.Random(23)
-    for words in (2, 3, 4):
-        postings = _random_postings(rng, 400, words)
-        for conjunction in (True, False):
-            native = tsrank.ts_rank(400, postings, conjunction=conjunction)
+    words = ["alpha", "bravo", "charlie", "delta"]
+    index = TermIndex.from_positions(_random_lists(rng, 500, words), np.ones(501, dtype=bool))
+    # Some articles read again since (their postings beside the lists), one deleted.
+    entries = {
+        pk: (
+            0,
+            {
+                word: np.array(sorted(rng.sample(range(1, 400), 3)), dtype=np.uint16)
+                + (rng.randrange(4) << 14)
+                for word in rng.sample(words, 2)
+            },
+        )
+        for pk in rng.sample(range(1, 501), 12)
+    }
+    entries[7] = None
+    for lists in (index, index.changed(entries)):
+        for groups in (
+            [["alpha"]],
+            [["alpha", "bravo"]],
+            [["alpha"], ["bravo"]],
+            [["alpha"], ["bravo"], ["charlie"]],
+            [["alpha", "delta"], ["bravo"], ["charlie"], ["delta"]],
+        ):
+            native_ids, native = lists.matches(groups, scored=True)
             with monkeypatch.context() as patch:
                 patch.setattr(tsrank, "NATIVE", None)
-                numpy = tsrank.ts_rank(400, postings, conjunction=conjunction)
+                ids, numpy = lists.matches(groups, scored=True)
+            assert native is not None and numpy is not None
+            assert native_ids.tolist() == ids.tolist() and len(ids), groups
             # Articles with more pairs than MANY_PAIRS are left to the engine on both paths.
-            assert np.isnan(native).any() == (conjunction and words >= 2)
-            assert np.array_equal(native, numpy, equal_nan=True), (words, conjunction)
+            assert np.isnan(native).any() == (len(groups) > 1)
+            assert np.array_equal(native, numpy, equal_nan=True), groups
 
 
-def test_postings_that_run_past_their_positions_are_refused_before_any_fold(fold_path):
+def test_postings_that_run_past_their_positions_are_refused_before_any_fold():
     ids = np.array([1, 2])
     slot = np.array([-1, 0, 1])
     word = tsrank.Postings(
@@ -205,3 +224,7 @@ def test_postings_that_run_past_their_positions_are_refused_before_any_fold(fold
     for conjunction in (True, False):
         with pytest.raises(ValueError):
             tsrank.ts_rank(2, [word, word], conjunction=conjunction)
+    if tsrank.NATIVE is not None:
+        lists = [(ids.astype(np.int32), np.array([2, 3], dtype=np.uint16), np.zeros(4, np.uint16))]
+        with pytest.raises(ValueError):
+            tsrank.rows_of(2, slot.astype(np.int64), lists, None)
