@@ -171,12 +171,40 @@ def segments_cross(
     )
 
 
+class _Boxes:
+    """Boxes filed by the cells of a coarse grid they cover: two boxes that overlap share a
+    cell, so a new box is checked against the few filed in its own cells, not every one."""
+
+    CELL = 48.0
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[Box]] = {}
+
+    def _cells(self, box: Box) -> list[tuple[int, int]]:
+        columns = range(math.floor(box.left / self.CELL), math.floor(box.right / self.CELL) + 1)
+        rows = range(math.floor(box.top / self.CELL), math.floor(box.bottom / self.CELL) + 1)
+        return [(column, row) for column in columns for row in rows]
+
+    def add(self, box: Box) -> None:
+        if not all(map(math.isfinite, (box.left, box.top, box.right, box.bottom))):
+            return  # overlaps nothing: every comparison with it is false
+        for cell in self._cells(box):
+            self.cells.setdefault(cell, []).append(box)
+
+    def overlapped_by(self, box: Box) -> bool:
+        return any(
+            other.overlaps(box) for cell in self._cells(box) for other in self.cells.get(cell, ())
+        )
+
+
 def place_labels(dots: Sequence[Dot], *, width: float, height: float) -> list[Label | None]:
     """Return each dot's label position, or None where it fits nowhere (same order as `dots`).
 
     Earlier dots are placed first, so the caller puts the most important ones first.
     """
-    obstacles = [dot.box() for dot in dots]
+    taken = _Boxes()  # every dot's box and every label placed so far
+    for dot in dots:
+        taken.add(dot.box())
     placed: list[Box] = []
     leaders: list[tuple[float, float, float, float]] = []
 
@@ -184,7 +212,7 @@ def place_labels(dots: Sequence[Dot], *, width: float, height: float) -> list[La
         box = label.box
         if not box.inside(width, height):
             return False
-        if any(box.overlaps(other) for other in (*placed, *obstacles)):
+        if taken.overlapped_by(box):
             return False
         if any(box.crossed_by(line) for line in leaders):
             return False
@@ -205,6 +233,7 @@ def place_labels(dots: Sequence[Dot], *, width: float, height: float) -> list[La
             found = next((label for label in label_candidates(dot, rings) if fits(label)), None)
             if found is not None:
                 placed.append(found.box)
+                taken.add(found.box)
                 if found.leader is not None:
                     leaders.append(found.leader)
             labels[index] = found
