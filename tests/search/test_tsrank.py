@@ -10,6 +10,7 @@ are ranked by the engine instead.
 
 from __future__ import annotations
 
+import os
 import random
 
 import numpy as np
@@ -228,3 +229,16 @@ def test_postings_that_run_past_their_positions_are_refused_before_any_fold():
         lists = [(ids.astype(np.int32), np.array([2, 3], dtype=np.uint16), np.zeros(4, np.uint16))]
         with pytest.raises(ValueError):
             tsrank.rows_of(2, slot.astype(np.int64), lists, None)
+
+
+def test_a_built_fold_library_is_the_one_in_use():
+    # `make install` builds fold.so from fold.c; one that is there but not loaded (another
+    # version, a broken build) would leave every search on the slower path without a word.
+    from pathlib import Path
+
+    built = Path(tsrank.__file__).with_name("fold.so").exists()
+    if os.environ.get("ARCHIVE_NATIVE_FOLD", "1") != "0" and built:
+        assert tsrank.NATIVE is not None
+        assert tsrank.NATIVE.fold_version() == tsrank.FOLD_VERSION
+    else:
+        assert tsrank.NATIVE is None
