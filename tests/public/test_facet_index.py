@@ -441,6 +441,7 @@ def test_a_snapshot_carries_the_date_orders_and_an_edit_merges_into_them(setting
     import numpy as np
 
     from archive.facetindex import counting, runtime
+    from archive.facetindex.snapshot import snapshot_load, snapshot_path
 
     settings.ARCHIVE_FACET_SNAPSHOT_DIR = str(tmp_path)
     articles = [
@@ -450,19 +451,24 @@ def test_a_snapshot_carries_the_date_orders_and_an_edit_merges_into_them(setting
         QuoteFactory(article=article)
         PhotoCaptionFactory(article=article)
     built = index_rebuild()
-    runtime.index_reset()
-    loaded = index_current()
-    assert loaded is not built
+    path = snapshot_path()
+    assert path is not None
+    loaded = snapshot_load(path, engine_for_default().token())
+    assert loaded is not None
     for kind in built.docs:
-        # Read from the file, not sorted again: the same order a fresh sort gives.
-        assert ("order", kind) in loaded.memo, kind
+        # Read from the file (mapped, read-only), not sorted again: a fresh sort's order.
+        order = loaded.memo[("order", kind)]
+        assert not order.flags.writeable, kind
         docs = built.docs[kind]
         fresh = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
-        assert loaded.memo[("order", kind)].tolist() == fresh.tolist(), kind
-    # An edit merges its slots into the loaded (read-only) orders.
+        assert order.tolist() == fresh.tolist(), kind
+    # The next edits are applied to the loaded index: their slots merged into its orders.
+    runtime.index_reset()
+    runtime._state["index"] = loaded
     QuoteFactory(article=articles[3])
     ArticleFactory(published_on=DAY + datetime.timedelta(days=2))
     edited = index_current()
+    assert edited is not loaded
     for kind in ("article", "quote"):
         docs = edited.docs[kind]
         days = docs.columns["day"].tolist()
