@@ -181,7 +181,12 @@ class TermIndex:
         `scored` their ranks: the engine's own arithmetic, operation for operation, so the
         scores are the same to the last bit (bm25 here; ts_rank in archive.search.tsrank).
         """
-        if self.ranking == "ts_rank" and tsrank.NATIVE is not None:
+        if (
+            self.ranking == "ts_rank"
+            and tsrank.NATIVE is not None
+            and self.ids.dtype == np.int32  # fold.c reads ids as int32
+            and max(self.changes, default=0) < 2**31
+        ):
             return self._matches_by_row(groups, scored=scored)
         size = len(self.present)
         found: np.ndarray | None = None
