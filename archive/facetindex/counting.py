@@ -142,7 +142,9 @@ class DatedIds:
 
     def __getitem__(self, cut: slice) -> np.ndarray:
         start, stop, _step = cut.indices(self.count)
-        return self.first(stop)[start:stop] if stop > start else self.first(0)
+        if stop <= start:
+            return self.index.docs[self.kind].ids[:0]
+        return self.first(stop)[start:stop]
 
     def first(self, limit: int | None = None) -> np.ndarray:
         """Return the first `limit` ids in order (every one when None)."""
@@ -386,12 +388,12 @@ class Matcher:
         if set(self.parts) <= {"alive", name}:
             return self._whole(name)
         mask = self.mask(skip=name)
-        alive = self.index.docs[self.kind].alive
-        if 2 * np.count_nonzero(mask) <= np.count_nonzero(alive):
+        docs = self.index.docs[self.kind]
+        if 2 * np.count_nonzero(mask) <= docs.live_count():
             return facet_counts(self.index, self.kind, name, mask)
         # Most live documents match (a common word): the whole list's counts less those of
         # the few that do not, rather than counting the many.
-        rest = facet_counts(self.index, self.kind, name, alive & ~mask)
+        rest = facet_counts(self.index, self.kind, name, docs.alive & ~mask)
         return {
             value: n - rest.get(value, 0)
             for value, n in self._whole(name).items()

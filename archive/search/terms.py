@@ -197,7 +197,7 @@ class TermIndex:
             for word in group:
                 if self.ranking == "ts_rank":
                     if word not in unordered:
-                        unordered[word] = self._unordered(word, cut=False)
+                        unordered[word] = self._unordered(word)
                     ids = unordered[word][0]
                 else:
                     ids, freqs = self.postings(word)
@@ -206,7 +206,6 @@ class TermIndex:
             found = held if found is None else found & held
         if found is None:
             return np.zeros(0, dtype=np.int64), None
-        found[0] = False  # no article has id 0: changed articles' old postings point there
         matched = np.flatnonzero(found)
         if not scored:
             return matched, None
@@ -230,7 +229,7 @@ class TermIndex:
                 held[lists[word][0][0]] = True
             if stale is not None:
                 # A changed article holds a word as it reads now: its new postings, if any.
-                held[stale[stale < size]] = False
+                held[stale] = False
                 for word in group:
                     for ids, _counts, _positions in lists[word][1:]:
                         held[ids] = True
@@ -278,42 +277,25 @@ class TermIndex:
         postings = [tsrank.Postings(slot, *unordered[word]) for word in items]
         return tsrank.ts_rank(len(matched), postings, conjunction=len(groups) > 1)
 
-    def _unordered(
-        self, word: str, *, cut: bool = True
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _unordered(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Return a ts_rank list's current postings in no particular order: ids, position
         counts, where each posting's positions start, and the positions. Changed articles'
-        postings are skipped in place and theirs added at the end, so the positions are not
-        copied. With `cut` False a changed article's old posting stays, under id 0 (which no
-        article has), rather than every array being cut around the few changed."""
-        assert self.positions is not None and self.position_offsets is not None
-        n = self.words[word]
-        ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
-        counts = self.freqs[self.offsets[n] : self.offsets[n + 1]].astype(np.int64)
-        positions = self.positions[self.position_offsets[n] : self.position_offsets[n + 1]]
+        postings are cut out and theirs (`_lists`) added at the end."""
+        (ids, freqs, positions), *changed = self._lists(word)
+        counts = freqs.astype(np.int64)
         starts = run_starts(counts)
-        if self.stale is None:
-            return ids, counts, starts, positions
-        if cut:
+        if self.stale is not None:
             keep = ~self.stale[ids]
             ids, counts, starts = ids[keep], counts[keep], starts[keep]
-        else:
-            # The changed articles are few: found in the ascending ids by bisection.
-            changed = np.flatnonzero(self.stale).astype(ids.dtype)
-            at = np.minimum(np.searchsorted(ids, changed), max(len(ids) - 1, 0))
-            old = at[ids[at] == changed] if len(ids) else at[:0]
-            if len(old):
-                ids = ids.copy()
-                ids[old] = 0
-        extra = [(pk, found[word]) for pk, found in self.changes.items() if word in found]
-        if not extra:
+        if not changed:
             return ids, counts, starts, positions
-        more_counts = np.array([len(f) for _pk, f in extra], dtype=np.int64)
+        more_ids, more_counts, more_positions = changed[0]
+        more_counts = more_counts.astype(np.int64)
         return (
-            np.concatenate([ids, np.array([pk for pk, _f in extra], dtype=ids.dtype)]),
+            np.concatenate([ids, more_ids.astype(ids.dtype)]),
             np.concatenate([counts, more_counts]),
             np.concatenate([starts, len(positions) + run_starts(more_counts)]),
-            np.concatenate([positions, *[np.asarray(f, dtype=np.uint16) for _pk, f in extra]]),
+            np.concatenate([positions, more_positions]),
         )
 
     def _bm25(self, matched: np.ndarray, lists: list) -> np.ndarray:

@@ -131,8 +131,8 @@ class Postings:
     __slots__ = ("rows", "counts", "starts", "positions")
 
     def check(self) -> None:
-        """Refuse postings whose positions run past the positions array (fold.c reads them
-        without looking)."""
+        """Refuse postings whose positions run past the positions array, rather than rank
+        them from another posting's positions."""
         if len(self.counts) and (
             int(self.counts.min()) < 0
             or int(self.starts.min()) < 0
