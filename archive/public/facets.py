@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.db.models import Count, F, QuerySet
 from django.utils.html import format_html_join
 
@@ -91,11 +92,6 @@ def list_matcher(*, filterset: ArchiveFilter, index: FacetIndex | None = None) -
 def whole_list_matcher(model, index: FacetIndex | None = None) -> Matcher:
     """Return every published document of one kind."""
     return Matcher(index or index_current(), Selection(KIND_OF[model]))
-
-
-def matcher_days(matcher: Matcher) -> list[tuple[datetime.date, int]]:
-    """Return how many matching documents fall on each day, oldest day first."""
-    return [(datetime.date.fromordinal(day), n) for day, n in matcher.days()]
 
 
 def list_facets(
@@ -225,24 +221,41 @@ def ordinal_day_counts(*, rows: QuerySet, date_field: str) -> list[tuple[int, in
     return [(day.toordinal(), n) for day, n in day_counts(rows=rows, date_field=date_field)]
 
 
-def list_timeline(*, days: list[tuple[datetime.date, int]]) -> Timeline:
-    """Return results per day (a span up to three months) or per month, scaled for an SVG chart."""
-    counts = dict(days)
-    if not counts:
+def list_timeline(*, days: list[tuple[int, int]]) -> Timeline:
+    """Return results per day (a span up to three months) or per month, scaled for an SVG chart.
+
+    `days`: (day ordinal, results that day), oldest first, as `Matcher.days` gives them. Years
+    of days are summed into months over arrays: no date is made for a day without a bar."""
+    if not days:
         return _scale([], "day")
-    first, last = min(counts), max(counts)
-    if (last - first).days <= 92:
-        span = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
-        return _scale([(day, counts.get(day, 0)) for day in span], "day")
-    months: dict[datetime.date, int] = {}
-    for day, n in counts.items():
-        key = day.replace(day=1)
-        months[key] = months.get(key, 0) + n
-    month, filled = first.replace(day=1), []
-    while month <= last:
-        filled.append((month, months.get(month, 0)))
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
-    return _scale(filled, "month")
+    ordinals = np.fromiter((day for day, _n in days), dtype=np.int64, count=len(days))
+    counts = np.fromiter((n for _day, n in days), dtype=np.int64, count=len(days))
+    first, last = int(ordinals.min()), int(ordinals.max())
+    if last - first <= 92:
+        per_day = np.bincount(ordinals - first, weights=counts, minlength=last - first + 1)
+        start = datetime.date.fromordinal(first)
+        return _scale(
+            [
+                (start + datetime.timedelta(days=i), int(n))
+                for i, n in enumerate(per_day.astype(np.int64).tolist())
+            ],
+            "day",
+        )
+    # Months since January 1970, the epoch of numpy's dates (day ordinal 719163).
+    months = (ordinals - EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[M]")
+    months = months.astype(np.int64)
+    low = int(months.min())
+    per_month = np.bincount(months - low, weights=counts).astype(np.int64).tolist()
+    return _scale(
+        [
+            (datetime.date(1970 + month // 12, month % 12 + 1, 1), n)
+            for month, n in enumerate(per_month, start=low)
+        ],
+        "month",
+    )
+
+
+EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
 
 def _scale(counts: list, unit: str) -> Timeline:

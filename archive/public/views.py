@@ -98,7 +98,6 @@ class ArchiveListView(FilterView):
         self.matcher = (
             facets.list_matcher(filterset=self.filterset, index=self.index) if valid else None
         )
-        self.days = facets.matcher_days(self.matcher) if self.matcher else []
         export = request.GET.get("format")
         if export is not None and export not in EXPORT_FORMATS:
             return HttpResponse(
@@ -115,6 +114,10 @@ class ArchiveListView(FilterView):
         if not valid:
             response.status_code = 400
         return response
+
+    def days(self) -> list[tuple[int, int]]:
+        """Return (day ordinal, matching results that day), oldest first (none if invalid)."""
+        return self.matcher.days() if self.matcher else []
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         valid = self.filterset.is_valid()
@@ -136,7 +139,7 @@ class ArchiveListView(FilterView):
             return RankedPaginator(
                 queryset,
                 per_page,
-                count=sum(n for _, n in self.days),
+                count=sum(n for _, n in self.days()),
                 ranked_ids=cached_read(
                     "ranked",
                     self.filterset.cache_params(),
@@ -177,7 +180,7 @@ class ArchiveListView(FilterView):
             description=selectors.list_description(
                 noun=self.noun, facets=facet_list, data=data, count=count
             ),
-            timeline=facets.list_timeline(days=self.days) if count else None,
+            timeline=facets.list_timeline(days=self.days()) if count else None,
             suggestions=selectors.list_relaxations(
                 filterset=filterset, count_without=self.matcher.count, facets=facet_list
             )
