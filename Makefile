@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 AXE := node_modules/axe-core/axe.min.js
 FOLD := archive/search/fold.so
+TALLY := archive/facetindex/libtally.so
 PG_URL ?= postgres://postgres@127.0.0.1:5432/archive
 # A local, plain-HTTP run on loopback. Production sets its own key and hosts (see README).
 RUN_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-run-key-not-for-production-use-0123456789} \
@@ -19,12 +20,17 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP) $(FOLD)
+install: $(STAMP) $(FOLD) $(TALLY)
 
 # The ranking's pair fold in C (archive/search/fold.c); without a C compiler numpy does it.
 $(FOLD): archive/search/fold.c
 	$(CC) -O2 -fPIC -shared -ffp-contract=off -o $@ $< || \
 		echo "No C compiler: search ranks with numpy alone (the same ranks, slower)."
+
+# Facet counts in one pass (archive/facetindex/tally.c); without a C compiler numpy counts.
+$(TALLY): archive/facetindex/tally.c
+	$(CC) -O2 -fPIC -shared -o $@ $< || \
+		echo "No C compiler: facets are counted with numpy alone (the same counts, slower)."
 
 setup: install
 	mkdir -p data
@@ -132,4 +138,4 @@ loadtest-mixed: install
 		$(if $(MIXED_PG_URL),--pg-url $(MIXED_PG_URL))
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts $(FOLD)
+	rm -rf $(VENV) staticfiles test-artifacts $(FOLD) $(TALLY)

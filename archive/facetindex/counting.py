@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from archive.facetindex.store import Docs, FacetIndex
+from archive.facetindex.tally import NATIVE, tally, tally_weighted
 
 # How each kind's facets count: ("column", name), ("pairs", name) or ("article_pairs", name)
 # for the places of a quote's or caption's article.
@@ -88,25 +89,57 @@ def _holds(docs: Docs, articles: Docs, source: tuple[str, str], ids: np.ndarray)
 def _bincount(values: np.ndarray, weights: np.ndarray | None = None) -> dict[int, int]:
     if not len(values):
         return {}
-    counts = np.bincount(values, weights=weights)
+    return _nonzero(np.bincount(values, weights=weights))
+
+
+def _nonzero(counts: np.ndarray) -> dict[int, int]:
     found = np.flatnonzero(counts)
     found = found[found > 0]  # 0 stands for "none"
     return dict(zip(found.tolist(), counts[found].astype(np.int64).tolist(), strict=True))
+
+
+def _bound(index: FacetIndex, kind: str, source: tuple[str, str], values: np.ndarray) -> int:
+    """Return one more than the largest value of a column or pairs, worked out once per index
+    (its arrays do not change: an edit makes a new index)."""
+    key = ("bound", kind, *source)
+    if key not in index.memo:
+        index.memo[key] = int(values.max(initial=0)) + 1
+    return index.memo[key]
+
+
+# A mask keeping more than one slot in this many is counted in one pass over all the pairs
+# (tally.c); fewer, through the matching slots' own runs of pairs.
+DENSE = 8
 
 
 def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> dict[int, int]:
     """Return {value id: how many matching documents have it} for one facet of one kind."""
     docs = index.docs[kind]
     how, name = FACETS[kind][facet]
+    dense = np.count_nonzero(mask) * DENSE > docs.size
     if how == "column":
-        return _bincount(docs.columns[name][mask])
+        column = docs.columns[name]
+        counts = tally(column, mask, _bound(index, kind, (how, name), column)) if dense else None
+        return _bincount(column[mask]) if counts is None else _nonzero(counts)
     if how == "pairs":
-        _slots, values = docs.pairs[name]
+        slots, values = docs.pairs[name]
+        if dense:
+            counts = tally(values, mask, _bound(index, kind, (how, name), values), slots)
+            if counts is not None:
+                return _nonzero(counts)
         return _bincount(values[docs.pair_positions(name, mask)])
     # Each matching quote counts once for each place of its article.
     articles = index.docs["article"]
-    per_article = np.bincount(docs.columns["aslot"][mask], minlength=articles.size)
+    aslot = docs.columns["aslot"]
+    per_article = tally(aslot, mask, articles.size) if dense else None
+    if per_article is None:
+        per_article = np.bincount(aslot[mask], minlength=articles.size)
     slots, values = articles.pairs[name]
+    if np.count_nonzero(per_article) * DENSE > articles.size:
+        size = _bound(index, "article", ("pairs", name), values)
+        counts = tally_weighted(values, slots, per_article, size)
+        if counts is not None:
+            return _nonzero(counts)
     positions = articles.pair_positions(name, per_article > 0)
     return _bincount(values[positions], weights=per_article[slots[positions]])
 
@@ -389,7 +422,8 @@ class Matcher:
             return self._whole(name)
         mask = self.mask(skip=name)
         docs = self.index.docs[self.kind]
-        if 2 * np.count_nonzero(mask) <= docs.live_count():
+        # tally.c counts any mask in one pass; numpy's passes grow with the matches.
+        if NATIVE is not None or 2 * np.count_nonzero(mask) <= docs.live_count():
             return facet_counts(self.index, self.kind, name, mask)
         # Most live documents match (a common word): the whole list's counts less those of
         # the few that do not, rather than counting the many.

@@ -21,6 +21,7 @@ from django.http import QueryDict
 
 from archive.editorial.tagging import tag_merge, tag_rename
 from archive.editorial.workflow import article_status_set
+from archive.facetindex import counting, tally
 from archive.facetindex.build import index_build
 from archive.facetindex.changelog import engine_for
 from archive.facetindex.runtime import index_current, index_rebuild
@@ -49,6 +50,7 @@ from tests.factories import (
 from tests.public.facet_oracle import sql_days, sql_facets, sql_rankings
 
 pytestmark = pytest.mark.django_db
+needs_tally = pytest.mark.skipif(tally.NATIVE is None, reason="tally.c not built (make install)")
 
 EDITS = int(os.environ.get("ARCHIVE_FACET_EDITS", "28"))
 LISTS = (
@@ -208,7 +210,17 @@ def _mismatches(index, rng: random.Random) -> list[str]:
     return problems
 
 
-def test_every_count_from_the_index_equals_plain_sql_after_each_random_edit():
+@pytest.fixture(params=["numpy", pytest.param("tally.c", marks=needs_tally)])
+def count_path(request, monkeypatch):
+    """Each test that takes it runs twice: facets counted by numpy alone, then by tally.c."""
+    if request.param == "numpy":
+        monkeypatch.setattr(counting, "NATIVE", None)
+        monkeypatch.setattr(counting, "tally", lambda *args: None)
+        monkeypatch.setattr(counting, "tally_weighted", lambda *args: None)
+    return request.param
+
+
+def test_every_count_from_the_index_equals_plain_sql_after_each_random_edit(count_path):
     rng = random.Random(14)
     user = User.objects.create_superuser("facets", "facets@example.org", "pw-for-tests-only")
     _world(rng)
@@ -329,7 +341,6 @@ def test_appending_writes_after_the_arrays_and_never_under_an_older_view():
 def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
     import numpy as np
 
-    from archive.facetindex import counting
 
     for i in range(40):
         ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 7))
@@ -372,7 +383,6 @@ def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
 def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_out():
     import numpy as np
 
-    from archive.facetindex import counting
 
     articles = [
         ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 5)) for i in range(30)
@@ -398,7 +408,6 @@ def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_o
 
 
 def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
-    from archive.facetindex import counting
 
     places = [PlaceFactory() for _ in range(3)]
     articles = [
@@ -440,7 +449,7 @@ def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
 def test_a_snapshot_carries_the_date_orders_and_an_edit_merges_into_them(settings, tmp_path):
     import numpy as np
 
-    from archive.facetindex import counting, runtime
+    from archive.facetindex import runtime
     from archive.facetindex.snapshot import snapshot_load, snapshot_path
 
     settings.ARCHIVE_FACET_SNAPSHOT_DIR = str(tmp_path)
