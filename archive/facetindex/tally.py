@@ -1,9 +1,9 @@
 """Facet counts in one pass over a column or a facet's pairs, with tally.c where it is built.
 
-`make install` builds tally.c beside this module as libtally.so (as it builds the search's fold.c); without
-it, or with ARCHIVE_NATIVE_TALLY=0, or for arrays it does not read as they are (values not
-int16 or int32, slots not int32, a value outside the counts), every function here returns None
-and the caller counts with numpy: the same counts, in more passes.
+`make install` builds tally.c beside this module as libtally.so (as it builds the search's
+fold.c); without it, or with ARCHIVE_NATIVE_TALLY=0, or for arrays it does not read as they are
+(values not int16 or int32, slots not int32, a value or slot out of range), every function here
+returns None and the caller counts with numpy: the same counts, in more passes.
 """
 
 from __future__ import annotations
