@@ -341,7 +341,6 @@ def test_appending_writes_after_the_arrays_and_never_under_an_older_view():
 def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
     import numpy as np
 
-
     for i in range(40):
         ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 7))
     index = index_current()
@@ -382,7 +381,6 @@ def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
 
 def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_out():
     import numpy as np
-
 
     articles = [
         ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 5)) for i in range(30)
