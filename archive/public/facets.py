@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 from django.db.models import Count, F, QuerySet
-from django.utils.html import format_html_join
 
 from archive.facetindex.counting import Matcher, Selection
 from archive.facetindex.runtime import index_current
@@ -22,6 +21,7 @@ from archive.facetindex.store import FacetIndex
 from archive.facetindex.subjects import subject_is_public
 from archive.models import PLACE_DEPTH, Article, Outlet, PhotoCaption, Place, Quote, Speaker, Tag
 from archive.public.filters import ArchiveFilter
+from archive.public.markup import format_html_join
 
 FACET_SIZE = 12
 KIND_OF = {Article: "article", Quote: "quote", PhotoCaption: "caption"}

@@ -17,9 +17,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template.defaultfilters import date, iriencode
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from archive.public.markup import format_html, format_html_join
 
 register = template.Library()
 

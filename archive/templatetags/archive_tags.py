@@ -1,10 +1,14 @@
-"""Links that change one filter of a list and keep every other parameter."""
+"""Links that change one filter of a list and keep every other parameter; the site's own
+addresses, each worked out once."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 register = template.Library()
 
@@ -55,3 +59,17 @@ def with_format_url(context, export: str) -> str:
     params = dict(_params(context))
     params["format"] = [export]
     return _url(params)
+
+
+@register.simple_tag
+def site_url(name: str) -> str:
+    """Return the address of a named page that takes no arguments, as `{% url name %}` does.
+
+    Every page's header links a dozen of them; each is reversed once per process (and per
+    script prefix and URL configuration), not once per link per request."""
+    return _reversed(name, get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=256)
+def _reversed(name: str, _prefix: str, urlconf: str | None, _root: str) -> str:
+    return reverse(name, urlconf=urlconf)

@@ -40,3 +40,45 @@ def test_pieces_escape_what_editors_typed():
     text = caption_figure(caption)
     assert "A &lt;i&gt;photo&lt;/i&gt;" in text and "Credit:" not in text
     assert 'class="meta"' not in text
+
+
+def test_the_lean_format_html_prints_what_djangos_prints():
+    from django.utils import html as django_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from archive.public import markup
+
+    values = [
+        '<a href="x">&\'"</a>',
+        mark_safe("<b>kept</b>"),
+        gettext_lazy("Articles"),
+        12,
+        -0.5,
+        None,
+        "plain",
+        "ünïcödé <>",
+    ]
+    template = "<p>{}</p>|{}|{}|{}|{}|{}|{}|{}"
+    assert markup.format_html(template, *values) == django_html.format_html(template, *values)
+    rows = [(value, value) for value in values]
+    assert markup.format_html_join(" & ", "<i>{}</i>{}", rows) == django_html.format_html_join(
+        " & ", "<i>{}</i>{}", rows
+    )
+    assert hasattr(markup.format_html("{}", "x"), "__html__")
+
+
+@pytest.mark.django_db
+def test_site_urls_follow_the_script_prefix_as_url_does():
+    from django.template import Context, Template
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    template = Template("{% load archive_tags %}{% site_url 'archive:article-list' %}")
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/newsroom/", "/"):
+            set_script_prefix(prefix)
+            assert template.render(Context()) == reverse("archive:article-list")
+            assert template.render(Context()).startswith(prefix)
+    finally:
+        set_script_prefix(before)
