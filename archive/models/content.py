@@ -27,6 +27,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from archive.models.base import SlugQuerySet, slug_url
+from archive.models.tag_managers import ListedTags
 from archive.versioning import SnapshotHistory, VersionedModel
 
 # What readers may see of the people, places, tags and outlets the archive names: only those
@@ -103,7 +104,9 @@ class Article(VersionedModel):
     places: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "Place", blank=True, related_name="articles"
     )
-    tags = TaggableManager(blank=True, through="ArticleTag", related_name="articles")
+    tags = TaggableManager(
+        blank=True, through="ArticleTag", related_name="articles", manager=ListedTags
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -223,7 +226,9 @@ class Quote(VersionedModel):
         help_text="How the words reached the outlet: slugs of the outlets they passed through, "
         "first to last (e.g. tass). Empty: taken from the outlets the article cites.",
     )
-    tags = TaggableManager(blank=True, through="QuoteTag", related_name="quotes")
+    tags = TaggableManager(
+        blank=True, through="QuoteTag", related_name="quotes", manager=ListedTags
+    )
 
     objects = QuoteQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])
@@ -313,7 +318,9 @@ class PhotoCaption(VersionedModel):
     place = models.ForeignKey(
         "Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="captions"
     )
-    tags = TaggableManager(blank=True, through="CaptionTag", related_name="captions")
+    tags = TaggableManager(
+        blank=True, through="CaptionTag", related_name="captions", manager=ListedTags
+    )
 
     objects = PhotoCaptionQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])

@@ -18,6 +18,7 @@ from taggit.managers import TaggableManager
 
 from archive.models.base import SlugQuerySet, slug_url
 from archive.models.content import Article, PhotoCaption, Quote, published_uses
+from archive.models.tag_managers import ListedTags
 from archive.versioning import SnapshotHistory, VersionedModel
 
 # --- Outlets --------------------------------------------------------------------------------
@@ -146,7 +147,9 @@ class Place(VersionedModel):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    tags = TaggableManager(blank=True, through="PlaceTag", related_name="places")
+    tags = TaggableManager(
+        blank=True, through="PlaceTag", related_name="places", manager=ListedTags
+    )
 
     objects = PlaceQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])
@@ -257,7 +260,9 @@ class Speaker(VersionedModel):
         related_name="spokespeople",
         help_text="The speaker whose statements this one gives, e.g. a ministry for its spokesman.",
     )
-    tags = TaggableManager(blank=True, through="SpeakerTag", related_name="speakers")
+    tags = TaggableManager(
+        blank=True, through="SpeakerTag", related_name="speakers", manager=ListedTags
+    )
 
     objects = SpeakerQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])

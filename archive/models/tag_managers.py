@@ -1,0 +1,35 @@
+"""The manager of an item's tags (`article.tags`): taggit's, with a cheaper prefetch.
+
+A list loads its rows' tags in one query (`prefetch_related("tags")`); Django then asks each
+row's manager for a queryset to hold that row's tags, and taggit builds it filter and all: the
+join to the tagging table worked out again for every row, on a list page more time than the
+query itself. Here that filter is kept aside and only worked out if the queryset is run again
+(as Django's own related managers keep theirs): the same rows in the same order, the same SQL.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.db.models import QuerySet
+from taggit.managers import _TaggableManager
+
+
+@functools.lru_cache(maxsize=64)
+def _ordered(through, ordering: tuple[str, ...]) -> QuerySet:
+    """The tag model's rows in the manager's order: never run, only copied."""
+    return through.tag_model().objects.order_by(*ordering)
+
+
+class ListedTags(_TaggableManager):
+    def get_queryset(self, extra_filters=None):
+        cached = getattr(self.instance, "_prefetched_objects_cache", None)
+        if cached and self.prefetch_cache_name in cached:
+            return cached[self.prefetch_cache_name]
+        if extra_filters or self.instance is None:
+            return super().get_queryset(extra_filters)
+        # taggit: tags_for(model, instance).order_by(*ordering); the ordering first here, so
+        # the filter can wait (it is applied when the queryset's query is first needed).
+        queryset = _ordered(self.through, tuple(self.ordering))._chain()
+        queryset._defer_next_filter = True
+        return queryset.filter(**{f"{self.through.tag_relname()}__content_object": self.instance})
