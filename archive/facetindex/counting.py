@@ -214,10 +214,15 @@ def date_order(index: FacetIndex, kind: str) -> np.ndarray:
     the same day and id the later slot first (kept for the index's life)."""
     key = ("order", kind)
     if key not in index.memo:
-        docs = index.docs[kind]
-        order = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
-        # Positions in four bytes, not eight.
-        index.memo[key] = order.astype(np.int32) if docs.size < 2**31 else order
+        carried = index.memo.get(("order carried", kind))
+        order = _merged(index, kind, *carried) if carried is not None else None
+        if order is None:
+            docs = index.docs[kind]
+            order = np.lexsort((docs.ids, docs.columns["day"]))[::-1]
+            # Positions in four bytes, not eight.
+            order = order.astype(np.int32) if docs.size < 2**31 else order
+        index.memo[key] = order
+        index.memo.pop(("order carried", kind), None)
     return index.memo[key]
 
 
@@ -236,27 +241,53 @@ def _date_keys(docs: Docs, slots: np.ndarray) -> np.ndarray | None:
 
 def date_orders_carried(old: FacetIndex, new: FacetIndex) -> None:
     """Give `new`, which is `old` with documents appended, the date orders `old` had worked
-    out, its new slots merged in where they belong: a page after an edit does not sort every
-    slot again (a second or more at a million articles)."""
+    out (or had been given), for its new slots to be merged in where they belong when a page
+    first needs that kind's order: a page after an edit does not sort every slot again (a
+    second or more at a million articles), and an edit costs no copy of the orders of kinds
+    no page asks for before the next edit."""
     for kind in old.docs:
-        order = old.memo.get(("order", kind))
-        before, docs = old.docs[kind].size, new.docs.get(kind)
-        if order is None or docs is None or docs.size < before or len(order) != before:
+        docs = new.docs.get(kind)
+        if ("order", kind) in old.memo:
+            order = old.memo[("order", kind)]
+            carried = (order, old.memo.get(("order keys", kind)), old.docs[kind].size)
+        else:
+            carried = old.memo.get(("order carried", kind))
+        if docs is None or carried is None:
             continue
-        keys = old.memo.get(("order keys", kind))
-        if keys is None:
-            keys = _date_keys(docs, order)
-        added = np.arange(before, docs.size, dtype=np.int64)
-        added_keys = _date_keys(docs, added)
-        if keys is None or added_keys is None or docs.size >= 2**31:
+        order, keys, before = carried
+        if docs.size < before or len(order) != before:
             continue
-        # The new slots in the order's own order (the later slot first on the same key), each
-        # placed before every old slot with the same key or an older one.
-        ranked = np.lexsort((-added, added_keys))
-        added, added_keys = added[ranked], added_keys[ranked]
-        at = np.searchsorted(keys, added_keys, side="left")
-        new.memo[("order", kind)] = np.insert(order, at, added.astype(order.dtype))
-        new.memo[("order keys", kind)] = np.insert(keys, at, added_keys)
+        if docs.size == before:
+            # Nothing appended to this kind (its liveness may have changed, which the order
+            # does not hold): the same order.
+            new.memo[("order", kind)] = order
+            if keys is not None:
+                new.memo[("order keys", kind)] = keys
+            continue
+        new.memo[("order carried", kind)] = carried
+
+
+def _merged(
+    index: FacetIndex, kind: str, order: np.ndarray, keys: np.ndarray | None, before: int
+) -> np.ndarray | None:
+    """Return a kind's date order with the slots from `before` on merged into `order` (the
+    order of the slots before them, with its keys if known); None if they cannot be."""
+    docs = index.docs[kind]
+    if docs.size < before or len(order) != before:
+        return None
+    if keys is None:
+        keys = _date_keys(docs, order)
+    added = np.arange(before, docs.size, dtype=np.int64)
+    added_keys = _date_keys(docs, added)
+    if keys is None or added_keys is None or docs.size >= 2**31:
+        return None
+    # The new slots in the order's own order (the later slot first on the same key), each
+    # placed before every old slot with the same key or an older one.
+    ranked = np.lexsort((-added, added_keys))
+    added, added_keys = added[ranked], added_keys[ranked]
+    at = np.searchsorted(keys, added_keys, side="left")
+    index.memo[("order keys", kind)] = np.insert(keys, at, added_keys)
+    return np.insert(order, at, added.astype(order.dtype))
 
 
 def whole_counts_carried(old: FacetIndex, new: FacetIndex) -> None:

@@ -385,6 +385,9 @@ def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_o
     articles = [
         ArticleFactory(published_on=DAY + datetime.timedelta(days=i % 5)) for i in range(30)
     ]
+    # Captions of articles the edits leave alone: a kind with nothing appended keeps its order.
+    for article in articles[10:14]:
+        PhotoCaptionFactory(article=article)
     index = index_current()
     for kind in ("article", "quote", "caption"):
         counting.date_order(index, kind)
@@ -399,10 +402,28 @@ def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_o
     QuoteFactory(article=articles[7])
     edited = index_current()
     assert edited is not index and edited.docs["article"].size > index.docs["article"].size
+    assert edited.docs["caption"].size == index.docs["caption"].size == 4
+    # Kinds with appended slots are merged when a page first asks for their order; the
+    # others keep theirs as it was.
+    assert ("order carried", "article") in edited.memo and ("order", "caption") in edited.memo
     for kind in ("article", "quote", "caption"):
         docs = edited.docs[kind]
-        carried = edited.memo[("order", kind)]
+        carried = counting.date_order(edited, kind)
+        assert ("order carried", kind) not in edited.memo
         assert carried.tolist() == np.lexsort((docs.ids, docs.columns["day"]))[::-1].tolist()
+    # Two more edits, the orders asked for after the second only: both merged at once.
+    articles[5].published_on = DAY + datetime.timedelta(days=2)
+    articles[5].save()
+    assert ("order carried", "article") in index_current().memo
+    QuoteFactory(article=articles[8])
+    ArticleFactory(published_on=DAY + datetime.timedelta(days=1))
+    later = index_current()
+    assert later.docs["quote"].size > edited.docs["quote"].size
+    for kind in ("article", "quote", "caption"):
+        docs = later.docs[kind]
+        assert ("order", kind) not in later.memo or kind == "caption"
+        merged = counting.date_order(later, kind)
+        assert merged.tolist() == np.lexsort((docs.ids, docs.columns["day"]))[::-1].tolist()
 
 
 def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
