@@ -247,6 +247,7 @@ def date_orders_carried(old: FacetIndex, new: FacetIndex) -> None:
     no page asks for before the next edit."""
     for kind in old.docs:
         docs = new.docs.get(kind)
+        carried: tuple[np.ndarray, np.ndarray | None, int] | None
         if ("order", kind) in old.memo:
             order = old.memo[("order", kind)]
             carried = (order, old.memo.get(("order keys", kind)), old.docs[kind].size)
