@@ -23,7 +23,8 @@ def figure(output: str, pattern: str) -> re.Match:
 
 def test_loadtest_mixed_mode_reads_new_pages_while_the_editor_saves(tmp_path):
     command = [sys.executable, "scripts/loadtest.py", "--mode", "mixed", "--articles", "30"]
-    command += ["--clients", "3", "--seconds", "3", "--data", str(tmp_path)]
+    # Five seconds: a save every 0.5 s leaves room for a slow or busy machine.
+    command += ["--clients", "3", "--seconds", "5", "--data", str(tmp_path)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -36,7 +37,7 @@ def test_loadtest_mixed_mode_reads_new_pages_while_the_editor_saves(tmp_path):
     asked = figure(output, r"^new addresses\s+(\d+) of (\d+) requests")
     assert asked[1] == asked[2] == str(requests)  # no address asked twice
     saves = figure(output, r"^editor saves\s+(\d+) ok, (\d+) failed")
-    assert int(saves[1]) >= 2, output  # one every 0.5 s for 3 s
+    assert int(saves[1]) >= 2, output  # one every 0.5 s for 5 s
     assert saves[2] == "0"
     assert re.search(r"^target\s+(PASS|FAIL): ", output, re.MULTILINE)
     # Each save went through the admin as the editor and changed an article's tags.
