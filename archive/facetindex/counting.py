@@ -116,7 +116,8 @@ def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> 
     """Return {value id: how many matching documents have it} for one facet of one kind."""
     docs = index.docs[kind]
     how, name = FACETS[kind][facet]
-    dense = np.count_nonzero(mask) * DENSE > docs.size
+    # Worked out only where tally.c can use it: numpy takes the same path either way.
+    dense = NATIVE is not None and np.count_nonzero(mask) * DENSE > docs.size
     if how == "column":
         column = docs.columns[name]
         counts = tally(column, mask, _bound(index, kind, (how, name), column)) if dense else None
@@ -135,7 +136,7 @@ def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> 
     if per_article is None:
         per_article = np.bincount(aslot[mask], minlength=articles.size)
     slots, values = articles.pairs[name]
-    if np.count_nonzero(per_article) * DENSE > articles.size:
+    if NATIVE is not None and np.count_nonzero(per_article) * DENSE > articles.size:
         size = _bound(index, "article", ("pairs", name), values)
         counts = tally_weighted(values, slots, per_article, size)
         if counts is not None:

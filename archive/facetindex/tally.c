@@ -8,7 +8,8 @@
 
    Values are int16 or int32 (the index keeps each in the smaller that holds it); slots int32.
    A value outside [0, size), or a slot outside the mask, is not counted: the call returns how
-   many there were, and the caller counts with numpy instead. Built by `make install` (see archive/facetindex/tally.py).
+   many there were, and the caller counts with numpy instead. Built by `make install` (see
+   archive/facetindex/tally.py).
 */
 #include <stdint.h>
 

@@ -221,6 +221,10 @@ def ordinal_day_counts(*, rows: QuerySet, date_field: str) -> list[tuple[int, in
     return [(day.toordinal(), n) for day, n in day_counts(rows=rows, date_field=date_field)]
 
 
+# Day ordinal of 1 January 1970, the epoch of numpy's dates.
+EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
+
+
 def list_timeline(*, days: list[tuple[int, int]]) -> Timeline:
     """Return results per day (a span up to three months) or per month, scaled for an SVG chart.
 
@@ -241,7 +245,7 @@ def list_timeline(*, days: list[tuple[int, int]]) -> Timeline:
             ],
             "day",
         )
-    # Months since January 1970, the epoch of numpy's dates (day ordinal 719163).
+    # Months since January 1970.
     months = (ordinals - EPOCH_ORDINAL).astype("datetime64[D]").astype("datetime64[M]")
     months = months.astype(np.int64)
     low = int(months.min())
@@ -253,9 +257,6 @@ def list_timeline(*, days: list[tuple[int, int]]) -> Timeline:
         ],
         "month",
     )
-
-
-EPOCH_ORDINAL = datetime.date(1970, 1, 1).toordinal()
 
 
 def _scale(counts: list, unit: str) -> Timeline:

@@ -116,8 +116,11 @@ class ArchiveListView(FilterView):
         return response
 
     def days(self) -> list[tuple[int, int]]:
-        """Return (day ordinal, matching results that day), oldest first (none if invalid)."""
-        return self.matcher.days() if self.matcher else []
+        """Return (day ordinal, matching results that day), oldest first (none if invalid),
+        worked out once a request (a best-match list of quotes or photos counts with them)."""
+        if not hasattr(self, "_days"):
+            self._days = self.matcher.days() if self.matcher else []
+        return self._days
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         valid = self.filterset.is_valid()

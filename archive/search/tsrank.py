@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import ctypes
 import math
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from archive.native import native_library
 from archive.search.ragged import run_starts
 
 # The engine's default weights, by the 2-bit weight: D, C, B, A.
@@ -86,13 +86,8 @@ def _native() -> ctypes.CDLL | None:
     where it was not built, was built from another version, or ARCHIVE_NATIVE_FOLD=0 turns it
     off."""
     path = Path(__file__).with_name("fold.so")
-    if os.environ.get("ARCHIVE_NATIVE_FOLD", "1") == "0" or not path.exists():
-        return None
-    try:
-        library = ctypes.CDLL(str(path))
-    except OSError:
-        return None
-    if library.fold_version() != FOLD_VERSION:
+    library = native_library(path, "ARCHIVE_NATIVE_FOLD", "fold_version", FOLD_VERSION)
+    if library is None:
         return None
 
     def array(dtype) -> type:
