@@ -5,6 +5,10 @@ first call it loads the saved snapshot (or builds the index from the database an
 then it reads the change log after its position (one query on the log's key) and applies what
 changed. A large batch (a bulk load) rebuilds instead. Applying builds a new index object and
 swaps it in under a lock, so a thread still counting with the previous one is undisturbed.
+
+A request that has read the archive's content revision (the page cache does, first thing) says
+so with `request_revision()`: when no edit has been committed since the index last read the log
+(the number is the same), the log is not read again.
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ REBUILD_ARTICLES = 20_000
 RESAVE_ARTICLES = 2_000
 
 _lock = threading.Lock()
-_state: dict = {"index": None, "unsaved": 0}
+# "revision": the content revision read before the index last read the log, or None.
+_state: dict = {"index": None, "unsaved": 0, "revision": None}
 # Within one request the log is read once: the first call brings the index up to date and
 # later calls of the same request get the same index (see request_begun / request_ended).
 _request = threading.local()
@@ -38,19 +43,29 @@ _request = threading.local()
 def request_begun(**kwargs) -> None:
     """Mark the start of a request: the next `index_current()` reads the log."""
     _request.index = None
+    _request.revision = None
     _request.active = True
+
+
+def request_revision(number: int) -> None:
+    """Tell the index this request's content revision, read before any `index_current()` of
+    the request. Every committed change to what the index holds raises that number in the same
+    transaction as its change-log row (archive.revision), so the same number as at the last
+    read of the log means there is nothing new to read."""
+    _request.revision = number
 
 
 def request_ended(**kwargs) -> None:
     """Mark the end of a request: outside one, every call reads the log."""
     _request.index = None
+    _request.revision = None
     _request.active = False
 
 
 def index_reset() -> None:
     """Forget this process's index (tests, whose transactions roll back, start afresh)."""
     with _lock:
-        _state.update(index=None, unsaved=0)
+        _state.update(index=None, unsaved=0, revision=None)
     _request.index = None
 
 
@@ -102,9 +117,14 @@ def index_current() -> FacetIndex:
     """Return this process's index with every committed change applied (read once a request)."""
     if getattr(_request, "active", False) and _request.index is not None:
         return _request.index
-    engine = engine_for(connection)
+    active = getattr(_request, "active", False)
+    seen = getattr(_request, "revision", None) if active else None
     with _lock:
         index = _state["index"]
+        if index is not None and seen is not None and seen == _state["revision"]:
+            _request.index = index
+            return index
+        engine = engine_for(connection)
         if index is None:
             index = _cold_start(engine)
         changes = engine.changes_since(index.position, index.applied)
@@ -123,6 +143,7 @@ def index_current() -> FacetIndex:
         else:
             index = replace(index, position=changes.position, applied=changes.read)
         _state["index"] = index
-        if getattr(_request, "active", False):
+        _state["revision"] = seen
+        if active:
             _request.index = index
         return index

@@ -191,3 +191,36 @@ def _ranking(index: FacetIndex, subject: str, depth: int) -> list[tuple[int, int
         return (-counted.get(pk, 0), label, pk)
 
     return [(pk, counted.get(pk, 0)) for pk in sorted(public, key=order)]
+
+
+def sharing_ids(
+    index: FacetIndex,
+    *,
+    place_ids: list[int],
+    tag_ids: list[int],
+    first_day: int,
+    last_day: int,
+    size: int,
+) -> list[int]:
+    """Return the ids of the published articles of days first_day to last_day (ordinals) that
+    have one of place_ids among their places or one of tag_ids among their tags: those of the
+    newest days that hold at least `size` of them (all of a day, however many: the caller
+    orders within a day), newest day first."""
+    docs = index.docs["article"]
+    day = docs.columns["day"]
+    window = docs.alive & (day >= first_day) & (day <= last_day)
+    shares = np.zeros(docs.size, dtype=np.bool_)
+    for name, ids in (("place", place_ids), ("tag", tag_ids)):
+        if ids:
+            slots, values = docs.pairs[name]
+            positions = docs.pair_positions(name, window)
+            shares[slots[positions[np.isin(values[positions], ids)]]] = True
+    found = np.flatnonzero(shares & window)
+    if not len(found):
+        return []
+    days = day[found]
+    order = np.argsort(-days.astype(np.int64), kind="stable")
+    found, days = found[order], days[order]
+    # Every article of the day holding the size-th one, so that any order within a day works.
+    last = days[min(size, len(days)) - 1]
+    return docs.ids[found[days >= last]].tolist()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from archive.facetindex.runtime import request_revision
 from archive.revision import archive_revisions
 
 T = TypeVar("T")
@@ -62,6 +63,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         request.archive_revisions = revisions = archive_revisions()
         revision = revisions.content
+        request_revision(revision)  # the facet index need not read its log if nothing changed
         address = request.build_absolute_uri()
         key = f"archive:page:{revision}:{hashlib.sha256(address.encode()).hexdigest()[:40]}"
         stored = cache.get(key)

@@ -11,8 +11,13 @@ from django.db import connections
 from django.db.models import Prefetch, Q, QuerySet
 
 from archive.facetindex.runtime import index_current
+from archive.facetindex.subjects import (
+    sharing_ids,
+    subject_public,
+    subject_ranking,
+    subject_summary,
+)
 from archive.facetindex.subjects import subject_counts as index_subject_counts
-from archive.facetindex.subjects import subject_public, subject_ranking, subject_summary
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -214,23 +219,25 @@ def article_related(*, article: Article, days: int = 3, size: int = 5) -> list[A
     """Return other published articles sharing a place or tag with this one, within a few days."""
     place_ids = [place.pk for place in article.places.all()]
     tag_ids = [tag.pk for tag in article.tags.all()]
-    # The date window holds a few hundred articles; the place and tag links are looked up for
-    # those alone, by the (article, place) and (tag, article) indexes. A planner left to test
-    # each candidate against every article at a popular place reads tens of thousands of rows.
     window = datetime.timedelta(days=days)
     dates = (article.published_on - window, article.published_on + window)
-    candidates = Article.objects.published().filter(published_on__range=dates).values("pk")
-    shares_place = Article.places.through.objects.filter(
-        article_id__in=candidates, place_id__in=place_ids
-    ).values("article_id")
-    shares_tag = ArticleTag.objects.filter(
-        content_object_id__in=candidates, tag_id__in=tag_ids
-    ).values("content_object_id")
+    # The facet index names the articles of those days sharing a place or tag, as far back as
+    # the newest days holding `size` of them (one more: this article may be among them); the
+    # database orders those few and checks again that each is published and in the window.
+    candidates = sharing_ids(
+        index_current(),
+        place_ids=place_ids,
+        tag_ids=tag_ids,
+        first_day=dates[0].toordinal(),
+        last_day=dates[1].toordinal(),
+        size=size + 1,
+    )
+    candidates = [pk for pk in candidates if pk != article.pk]
+    if not candidates:
+        return []
     return list(
         Article.objects.published()
-        .filter(published_on__range=dates)
-        .filter(Q(pk__in=shares_place) | Q(pk__in=shares_tag))
-        .exclude(pk=article.pk)
+        .filter(published_on__range=dates, pk__in=candidates)
         .select_related("outlet")
         .order_by("-published_on", "headline")[:size]
     )

@@ -1,12 +1,15 @@
 """Plain SQL counts for the facet index's differential test: what the index must agree with.
 
 These are the grouped counts the list pages made before the facet index (one query per facet,
-with the same rules), the per-day counts, subject page counts and ranked indexes.
+with the same rules), the per-day counts, subject page counts and ranked indexes, and an
+article page's related articles.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, F, QuerySet
+import datetime
+
+from django.db.models import Count, F, Q, QuerySet
 
 from archive.models import (
     Article,
@@ -125,3 +128,19 @@ def sql_rankings() -> dict[str, list[tuple[int, int]]]:
         )
         rankings[subject] = [(pk, found.get(pk, 0)) for pk, _name in ranked]
     return rankings
+
+
+def sql_related(article: Article, *, days: int = 3, size: int = 5) -> list[Article]:
+    """Other published articles sharing a place or tag with this one within `days` days, newest
+    first and then by headline: the article page's query before the facet index named them."""
+    window = datetime.timedelta(days=days)
+    dates = (article.published_on - window, article.published_on + window)
+    shares_place = ArticlePlace.objects.filter(place__in=article.places.all()).values("article_id")
+    shares_tag = ArticleTag.objects.filter(tag__in=article.tags.all()).values("content_object_id")
+    return list(
+        Article.objects.published()
+        .filter(published_on__range=dates)
+        .filter(Q(pk__in=shares_place) | Q(pk__in=shares_tag))
+        .exclude(pk=article.pk)
+        .order_by("-published_on", "headline")[:size]
+    )

@@ -3,7 +3,8 @@
 Random edits (tags added and removed, places moved and re-parented, articles published and
 unpublished, moved to another day or outlet, deleted; quotes and captions changed; tags merged
 and renamed), each followed by a comparison of every facet count, per-day count, subject page
-count and ranked index the index gives with the database's own count. Drafts never count.
+count, ranked index and article page's related articles the index gives with the database's own
+answer. Drafts never count.
 ARCHIVE_FACET_EDITS sets the number of edits (default 28: two rounds of every kind; a long run
 uses thousands).
 """
@@ -47,7 +48,7 @@ from tests.factories import (
     QuoteFactory,
     SpeakerFactory,
 )
-from tests.public.facet_oracle import sql_days, sql_facets, sql_rankings
+from tests.public.facet_oracle import sql_days, sql_facets, sql_rankings, sql_related
 
 pytestmark = pytest.mark.django_db
 needs_tally = pytest.mark.skipif(tally.NATIVE is None, reason="tally.c not built (make install)")
@@ -207,6 +208,11 @@ def _mismatches(index, rng: random.Random) -> list[str]:
         got = subject_ranking(index, subject, PLACE_DEPTH)
         if got != expected:
             problems.append(f"ranking of {subject}: {got} != {expected}")
+    for article in Article.objects.prefetch_related("places", "tags"):
+        for size in (2, 5):  # two: the newest days' cut falls inside the window more often
+            got = selectors.article_related(article=article, size=size)
+            if got != (expected := sql_related(article, size=size)):
+                problems.append(f"related to {article.slug} ({size}): {got} != {expected}")
     return problems
 
 
@@ -259,6 +265,33 @@ def test_a_draft_never_counts_and_publishing_it_counts_on_the_next_request(clien
     assert page.context["result_count"] == 2
     tags = {v.slug: v.count for f in page.context["facets"] if f.name == "tag" for v in f.values}
     assert tags == {"counter-offensive": 1, "secret": 1}
+
+
+def test_a_page_at_the_revision_the_index_last_read_reads_no_log_and_an_edit_is_seen(
+    client, monkeypatch
+):
+    izyum = PlaceFactory(name="Izyum", slug="izyum")
+    article = ArticleFactory(places=[izyum], tags=["counter-offensive"])
+    engine = type(engine_for_default())
+    reads = []
+    read_log = engine.changes_since
+    monkeypatch.setattr(
+        engine, "changes_since", lambda self, *args: reads.append(1) or read_log(self, *args)
+    )
+    assert client.get("/articles/?n=1").context["result_count"] == 1
+    assert len(reads) == 1  # the first page reads the log
+    assert client.get("/articles/?n=2").context["result_count"] == 1
+    assert client.get("/places/izyum/").status_code == 200
+    assert len(reads) == 1  # nothing committed since: the log is not read again
+    article.tags.add("kharkiv")  # one edit raises the revision in its transaction
+    page = client.get("/articles/?n=3")
+    assert len(reads) == 2
+    tags = {v.slug: v.count for f in page.context["facets"] if f.name == "tag" for v in f.values}
+    assert tags == {"counter-offensive": 1, "kharkiv": 1}
+    # Outside a page (no revision read first) the log is read every time.
+    index_current()
+    index_current()
+    assert len(reads) == 4
 
 
 def test_a_worker_behind_a_pruned_log_starts_again_and_misses_nothing():
