@@ -74,7 +74,7 @@ def test_the_gunicorn_control_socket_can_be_named_or_turned_off(monkeypatch, tmp
     assert gunicorn_settings(monkeypatch, GUNICORN_CONTROL_SOCKET="")["control_socket_disable"]
 
 
-def test_a_worker_leaves_its_long_lived_objects_out_of_full_collections(tmp_path):
+def test_a_worker_leaves_long_lived_objects_out_and_collects_young_ones_less_often(tmp_path):
     # A worker freezes what it loaded at start, and again what its first request loaded, so
     # that a full collection in some later reader's request walks only that request's objects.
     script = (
@@ -90,7 +90,7 @@ def test_a_worker_leaves_its_long_lived_objects_out_of_full_collections(tmp_path
         "assert Client().get('/articles/').status_code == 200\n"
         "first = gc.get_freeze_count()\n"
         "assert Client().get('/articles/').status_code == 200\n"
-        "print(json.dumps([started, first, gc.get_freeze_count()]))\n"
+        "print(json.dumps([started, first, gc.get_freeze_count(), gc.get_threshold()[0]]))\n"
     )
     result = manage(
         "shell",
@@ -104,7 +104,8 @@ def test_a_worker_leaves_its_long_lived_objects_out_of_full_collections(tmp_path
         },
     )
     assert result.returncode == 0, result.stderr
-    started, first, later = json.loads(result.stdout.strip().splitlines()[-1])
+    started, first, later, young = json.loads(result.stdout.strip().splitlines()[-1])
+    assert young == 5000  # the youngest generation is collected less often than by default
     assert started > 10_000
     assert first > started
     assert later <= first  # no freeze after the first request; freed ones leave it
