@@ -28,3 +28,21 @@ def test_a_search_finds_names_by_their_start_through_an_index():
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "archive_place_name_upper" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite gets no photographer index")
+def test_an_agency_photographers_captions_are_found_through_an_index():
+    from archive.models import PhotoCaption
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        # The same condition as the photo journey's (public/photos.py): agency, photographer
+        # case aside.
+        sql, params = (
+            PhotoCaption.objects.filter(agency_id=1, photographer__iexact="Evgeniy Maloletka")
+            .values("pk")
+            .query.sql_with_params()
+        )
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "archive_photocaption_agency_photographer_upper" in plan
