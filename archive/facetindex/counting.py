@@ -455,8 +455,12 @@ class Matcher:
             return self._whole(name)
         mask = self.mask(skip=name)
         docs = self.index.docs[self.kind]
-        # tally.c counts any mask in one pass; numpy's passes grow with the matches.
-        if NATIVE is not None or 2 * np.count_nonzero(mask) <= docs.live_count():
+        live = docs.live_count()
+        unmatched = live - int(np.count_nonzero(mask))
+        # tally.c counts any mask in one pass over all the pairs, so only a few unmatched
+        # documents (their own runs of pairs) are quicker to count; numpy's passes grow with
+        # the matches, so it counts whichever side is smaller.
+        if unmatched * (DENSE if NATIVE is not None else 2) >= live:
             return facet_counts(self.index, self.kind, name, mask)
         # Most live documents match (a common word): the whole list's counts less those of
         # the few that do not, rather than counting the many.

@@ -18,7 +18,9 @@
 int tally_version(void) { return TALLY_VERSION; }
 
 /* counts[values[i]] += 1 for each i < n whose document the mask (of `slots_len` documents)
-   keeps: mask[slots[i]], or mask[i] where slots is NULL (a column, n == slots_len). */
+   keeps: mask[slots[i]], or mask[i] where slots is NULL (a column, n == slots_len). The mask's
+   0 or 1 is added rather than tested: a branch on a mask that keeps about half the documents
+   is mispredicted half the time, which made the pass two to three times slower. */
 #define TALLY(NAME, VALUE)                                                                   \
     int64_t NAME(int64_t n, const uint8_t *mask, int64_t slots_len, const int32_t *slots,   \
                  const VALUE *values, int64_t size, int64_t *counts) {                       \
@@ -29,19 +31,19 @@ int tally_version(void) { return TALLY_VERSION; }
                 outside++;                                                                   \
                 continue;                                                                    \
             }                                                                                \
-            if (!mask[slot]) continue;                                                       \
             int64_t value = values[i];                                                       \
             if (value < 0 || value >= size) {                                                \
                 outside++;                                                                   \
                 continue;                                                                    \
             }                                                                                \
-            counts[value]++;                                                                 \
+            counts[value] += mask[slot] != 0;                                                \
         }                                                                                    \
         return outside;                                                                      \
     }
 
 /* counts[values[i]] += weights[slots[i]] for each i < n: each pair counted as many times as
-   its document has matching parts (an article's place, once for each of its matching quotes). */
+   its document has matching parts (an article's place, once for each of its matching quotes);
+   a weight of 0 is added too, for the same reason. */
 #define TALLY_WEIGHTED(NAME, VALUE)                                                          \
     int64_t NAME(int64_t n, const int64_t *weights, int64_t slots_len, const int32_t *slots, \
                  const VALUE *values, int64_t size, int64_t *counts) {                       \
@@ -53,7 +55,6 @@ int tally_version(void) { return TALLY_VERSION; }
                 continue;                                                                    \
             }                                                                                \
             int64_t weight = weights[slot];                                                  \
-            if (!weight) continue;                                                           \
             int64_t value = values[i];                                                       \
             if (value < 0 || value >= size) {                                                \
                 outside++;                                                                   \

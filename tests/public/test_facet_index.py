@@ -16,6 +16,7 @@ import io
 import os
 import random
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import User
 from django.http import QueryDict
@@ -244,6 +245,22 @@ def test_every_count_from_the_index_equals_plain_sql_after_each_random_edit(coun
     fresh = index_build(engine_for_default())
     for kind, docs in index.docs.items():
         assert sorted(docs.ids[docs.alive].tolist()) == fresh.docs[kind].ids.tolist(), kind
+
+
+def test_a_facet_matching_nearly_every_document_is_the_whole_less_the_few_others(count_path):
+    _world(random.Random(3))
+    index_rebuild(save=False)
+    index = index_current()
+    for kind, names in (("article", ("place", "tag", "outlet", "speaker")), ("quote", ("place",))):
+        docs = index.docs[kind]
+        days = sorted(set(docs.columns["day"][docs.alive].tolist()))
+        # From the second day on: all but the first day's few documents match.
+        matcher = counting.Matcher(index, counting.Selection(kind, first_day=days[1]))
+        live, matched = docs.live_count(), int(np.count_nonzero(matcher.mask()))
+        assert 0 < (live - matched) * counting.DENSE < live  # the few others are counted
+        for name in names:
+            straight = counting.facet_counts(index, kind, name, matcher.mask())
+            assert matcher.facet(name) == straight, (kind, name)
 
 
 def engine_for_default():
