@@ -206,6 +206,17 @@ def report_mixed(args, tally: Tally, paths, saves: EditorTally, times: dict, ela
             f"this cost ({TARGET_RATE} pages/s needs a mean <= "
             f"{args.workers * 1000 / TARGET_RATE:.0f} ms)"
         )
+        editing = sum(
+            t for kind, seconds in times.items() if kind.startswith("editor") for t in seconds
+        )
+        if editing:
+            # The editor's form loads and saves take the same workers' time as the readers'.
+            left = max(args.workers * elapsed - editing, 0.0) / elapsed
+            print(
+                f"editor's share    {editing:.1f} s of the workers' {args.workers * elapsed:.0f} s "
+                f"({editing / (args.workers * elapsed):.0%}): the readers are left at most "
+                f"{left / max(mean, 1e-6):.0f} pages/s at this cost"
+            )
     other = sum(n for status, n in tally.statuses.items() if status != 200)
     print(f"non-200 pages     {other}")
     print(

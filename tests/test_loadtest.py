@@ -24,7 +24,7 @@ def figure(output: str, pattern: str) -> re.Match:
 def test_loadtest_mixed_mode_reads_new_pages_while_the_editor_saves(tmp_path):
     command = [sys.executable, "scripts/loadtest.py", "--mode", "mixed", "--articles", "30"]
     # Five seconds: a save every 0.5 s leaves room for a slow or busy machine.
-    command += ["--clients", "3", "--seconds", "5", "--data", str(tmp_path)]
+    command += ["--clients", "3", "--seconds", "5", "--data", str(tmp_path), "--server-times"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -40,6 +40,10 @@ def test_loadtest_mixed_mode_reads_new_pages_while_the_editor_saves(tmp_path):
     assert int(saves[1]) >= 2, output  # one every 0.5 s for 5 s
     assert saves[2] == "0"
     assert re.search(r"^target\s+(PASS|FAIL): ", output, re.MULTILINE)
+    # The server's own times: the readers' pages, and the share the editor's requests took.
+    assert figure(output, r"^server time\s+mean (\d+) ms a reader page")
+    share = figure(output, r"^editor's share\s+([\d.]+) s of the workers' (\d+) s \((\d+)%\)")
+    assert 0 < float(share[1]) < int(share[2])
     # Each save went through the admin as the editor and changed an article's tags.
     with closing(sqlite3.connect(tmp_path / "loadtest.sqlite3")) as db:
         logged = db.execute(
