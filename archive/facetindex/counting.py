@@ -107,6 +107,20 @@ def _bound(index: FacetIndex, kind: str, source: tuple[str, str], values: np.nda
     return index.memo[key]
 
 
+def live_counts(index: FacetIndex, kind: str, source: tuple[str, str]) -> np.ndarray:
+    """Return how many live documents of a kind have each value of a column or pairs (an
+    array by value, 0 for none), in one pass with tally.c where it is built."""
+    docs = index.docs[kind]
+    how, name = source
+    slots, values = (None, docs.columns[name]) if how == "column" else docs.pairs[name]
+    if NATIVE is not None and len(values):
+        counts = tally(values, docs.alive, _bound(index, kind, source, values), slots)
+        if counts is not None:
+            return counts
+    live = values[docs.alive] if slots is None else values[docs.alive[slots]]
+    return np.bincount(live) if len(live) else np.zeros(1, dtype=np.int64)
+
+
 # A mask keeping more than one slot in this many is counted in one pass over all the pairs
 # (tally.c); fewer, through the matching slots' own runs of pairs.
 DENSE = 8

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from archive.facetindex.counting import _bincount, _holds, newest_ids
-from archive.facetindex.store import Docs, FacetIndex
+from archive.facetindex.counting import _holds, _nonzero, live_counts, newest_ids
+from archive.facetindex.store import FacetIndex
 
 # Which of each kind's columns or pairs hold a subject, for its page's sections.
 SECTIONS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
@@ -90,17 +90,9 @@ def subject_summary(
     return counts, latest
 
 
-def _live_values(docs: Docs, source: tuple[str, str]) -> np.ndarray:
-    how, name = source
-    if how == "column":
-        values = docs.columns[name][docs.alive]
-    else:
-        slots, values = docs.pairs[name]
-        values = values[docs.alive[slots]]
-    if not len(values):
-        return values
-    # Which values occur at all: a bincount is cheaper than sorting hundreds of thousands.
-    found = np.flatnonzero(np.bincount(values))
+def _live_values(index: FacetIndex, kind: str, source: tuple[str, str]) -> np.ndarray:
+    """Return the values of a column or pairs that some live document has."""
+    found = np.flatnonzero(live_counts(index, kind, source))
     return found[found > 0]
 
 
@@ -157,7 +149,7 @@ def subject_is_public(index: FacetIndex, subject: str, ids: list[int]) -> bool:
 def _public(index: FacetIndex, subject: str, depth: int) -> frozenset[int]:
     used: set[int] = set()
     for kind, source in USES[subject]:
-        used.update(_live_values(index.docs[kind], source).tolist())
+        used.update(_live_values(index, kind, source).tolist())
     if subject == "place":
         parent, frontier = index.labels.parent, set(used)
         for _level in range(depth):
@@ -175,13 +167,8 @@ def subject_ranking(index: FacetIndex, subject: str, depth: int) -> list[tuple[i
 
 
 def _ranking(index: FacetIndex, subject: str, depth: int) -> list[tuple[int, int]]:
-    kind, (how, name) = COUNTED[subject]
-    docs = index.docs[kind]
-    if how == "column":
-        counted = _bincount(docs.columns[name][docs.alive])
-    else:
-        slots, values = docs.pairs[name]
-        counted = _bincount(values[docs.alive[slots]])
+    kind, source = COUNTED[subject]
+    counted = _nonzero(live_counts(index, kind, source))
     names = index.labels.name[subject]
     folded = subject in ("tag", "outlet")
     public = [pk for pk in subject_public(index, subject, depth) if pk in names]
