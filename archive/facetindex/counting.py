@@ -323,18 +323,23 @@ def whole_counts_carried(old: FacetIndex, new: FacetIndex) -> None:
         added[before.size :] = docs.alive[before.size :]
         if key[0] == "whole":
             removed = facet_counts(old, kind, key[2], gone)
-            joined = dict(counts)
-            for value, n in facet_counts(new, kind, key[2], added).items():
-                joined[value] = joined.get(value, 0) + n
+            appended = facet_counts(new, kind, key[2], added)
         else:
             removed = dict(_day_counts(before.columns["day"][gone]))
-            joined = dict(counts)
-            for day, n in _day_counts(docs.columns["day"][added]):
-                joined[day] = joined.get(day, 0) + n
+            appended = dict(_day_counts(docs.columns["day"][added]))
+        # Both kept in value order: only a value not counted before needs a sort; the few
+        # changed ones are updated in place, and one that falls to nothing is dropped.
+        joined = dict(counts)
+        unseen = any(value not in joined for value in appended)
+        for value, n in appended.items():
+            joined[value] = joined.get(value, 0) + n
         for value, n in removed.items():
             joined[value] -= n
-        kept = sorted((value, n) for value, n in joined.items() if n)
-        new.memo[key] = dict(kept) if key[0] == "whole" else kept
+            if not joined[value]:
+                del joined[value]
+        if unseen:
+            joined = dict(sorted(joined.items()))
+        new.memo[key] = joined if key[0] == "whole" else list(joined.items())
 
 
 def _day_counts(days: np.ndarray) -> list[tuple[int, int]]:

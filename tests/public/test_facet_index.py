@@ -477,7 +477,7 @@ def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_o
 
 
 def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
-
+    unused = PlaceFactory()  # an id below the others', first counted after an edit
     places = [PlaceFactory() for _ in range(3)]
     articles = [
         ArticleFactory(
@@ -490,17 +490,24 @@ def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
     for article in articles[:6]:
         QuoteFactory(article=article)
         PhotoCaptionFactory(article=article)
+    lonely = PlaceFactory()  # one article's alone: the edits below take it away
+    articles[7].places.add(lonely)
     index = index_current()
     for kind, names in counting.FACETS.items():
         matcher = counting.Matcher(index, counting.Selection(kind=kind))
         matcher.days()
         for name in names:
             matcher.facet(name)
-    # Edits that take documents away and add others: a place dropped, a day moved, a quote
+    # Edits that take documents away and add others: places dropped (one no longer counted
+    # anywhere), one counted for the first time, days moved (one before every other), a quote
     # added, an article unpublished, a new article.
     articles[2].places.clear()
+    articles[7].places.remove(lonely)
+    articles[8].places.add(unused)
     articles[3].published_on = DAY + datetime.timedelta(days=30)
     articles[3].save()
+    articles[4].published_on = DAY - datetime.timedelta(days=5)  # a day before every other
+    articles[4].save()
     QuoteFactory(article=articles[1])
     editor = User.objects.create_superuser("carried", "carried@example.org", "pw-for-tests-only")
     article_status_set([articles[5]], ArticleStatus.DRAFT, user=editor)
@@ -512,7 +519,10 @@ def test_an_edit_carries_the_whole_lists_counts_the_index_had_worked_out():
         assert edited.memo[("days", kind)] == counting._day_counts(docs.columns["day"][docs.alive])
         for name in names:
             fresh = counting.facet_counts(edited, kind, name, docs.alive)
-            assert edited.memo[("whole", kind, name)] == fresh, (kind, name)
+            # The same counts in the same (value) order as counting them afresh.
+            assert list(edited.memo[("whole", kind, name)].items()) == list(fresh.items()), name
+    assert lonely.pk in index.memo[("whole", "article", "place")]
+    assert lonely.pk not in edited.memo[("whole", "article", "place")]
 
 
 def test_a_snapshot_carries_the_date_orders_and_an_edit_merges_into_them(settings, tmp_path):
