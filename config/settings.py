@@ -126,10 +126,18 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
 DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 # The archive's queries are short: PostgreSQL's JIT compiler, switched on when a plan's cost is
 # over-estimated, adds hundreds of milliseconds to a page and saves nothing.
+# A page's row queries join four or five tables, and planning one takes PostgreSQL about as
+# long as running it: with parameters bound by the server, a statement a connection has run
+# a few times is kept prepared and planned once. DJANGO_PG_PREPARE=0 turns it off (for a
+# connection pooler in transaction mode, which cannot keep a session's prepared statements).
+_PG_PREPARE = env_bool("DJANGO_PG_PREPARE", True)
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _options = _database.setdefault("OPTIONS", {})
         _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+        if _PG_PREPARE:
+            _options.setdefault("server_side_binding", True)
+            _options.setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

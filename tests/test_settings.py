@@ -109,3 +109,24 @@ def test_a_worker_leaves_long_lived_objects_out_and_collects_young_ones_less_oft
     assert started > 10_000
     assert first > started
     assert later <= first  # no freeze after the first request; freed ones leave it
+
+
+def _database_options(**env) -> dict:
+    script = (
+        "import json\nfrom django.conf import settings\n"
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    result = manage("shell", "-c", script, **{**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_keeps_statements_prepared_unless_told_not_to():
+    url = "postgres://archive@db.example.org:5432/archive"
+    options = _database_options(DATABASE_URL=url)
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 5
+    assert "jit=off" in options["options"]
+    off = _database_options(DATABASE_URL=url, DJANGO_PG_PREPARE="0")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    # SQLite has no such thing.
+    assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///:memory:")
