@@ -130,3 +130,27 @@ def test_postgresql_keeps_statements_prepared_unless_told_not_to():
     assert "server_side_binding" not in off and "prepare_threshold" not in off
     # SQLite has no such thing.
     assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///:memory:")
+
+
+def test_a_worker_keeps_a_page_s_arrays_on_the_heap_and_maps_only_the_largest():
+    # A page's temporary arrays (megabytes) are reused from the heap, not mapped and zero-filled
+    # afresh at every request; blocks of 64 MiB or more are mapped and given back when freed.
+    script = (
+        "import json\n"
+        "import numpy as np\n"
+        "from config.wsgi import application\n"
+        "def region(array):\n"
+        "    at = array.ctypes.data\n"
+        "    for line in open('/proc/self/maps'):\n"
+        "        parts = line.split()\n"
+        "        start, end = (int(x, 16) for x in parts[0].split('-'))\n"
+        "        if start <= at < end:\n"
+        "            return parts[5] if len(parts) > 5 else ''\n"
+        "page, large = np.ones(4 << 20, np.uint8), np.ones(80 << 20, np.uint8)\n"
+        "print(json.dumps([region(page), region(large)]))\n"
+    )
+    result = manage("shell", "-c", script, **{**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode == 0, result.stderr
+    page, large = json.loads(result.stdout.strip().splitlines()[-1])
+    assert page == "[heap]"
+    assert large == ""  # an anonymous mapping of its own
