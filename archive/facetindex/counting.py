@@ -107,17 +107,32 @@ def _bound(index: FacetIndex, kind: str, source: tuple[str, str], values: np.nda
     return index.memo[key]
 
 
-def live_counts(index: FacetIndex, kind: str, source: tuple[str, str]) -> np.ndarray:
-    """Return how many live documents of a kind have each value of a column or pairs (an
-    array by value, 0 for none), in one pass with tally.c where it is built."""
+def _tallied(
+    index: FacetIndex, kind: str, source: tuple[str, str], mask: np.ndarray
+) -> np.ndarray | None:
+    """Return counts by value of a column's or pairs' values whose document the mask keeps,
+    in one pass with tally.c; None where it is not built or refuses (count with numpy)."""
+    if NATIVE is None:
+        return None
     docs = index.docs[kind]
     how, name = source
     slots, values = (None, docs.columns[name]) if how == "column" else docs.pairs[name]
-    if NATIVE is not None and len(values):
-        counts = tally(values, docs.alive, _bound(index, kind, source, values), slots)
-        if counts is not None:
-            return counts
-    live = values[docs.alive] if slots is None else values[docs.alive[slots]]
+    return tally(values, mask, _bound(index, kind, source, values), slots)
+
+
+def live_counts(index: FacetIndex, kind: str, source: tuple[str, str]) -> np.ndarray:
+    """Return how many live documents of a kind have each value of a column or pairs (an
+    array by value, 0 for none)."""
+    docs = index.docs[kind]
+    counts = _tallied(index, kind, source, docs.alive)
+    if counts is not None:
+        return counts
+    how, name = source
+    if how == "column":
+        live = docs.columns[name][docs.alive]
+    else:
+        slots, values = docs.pairs[name]
+        live = values[docs.alive[slots]]
     return np.bincount(live) if len(live) else np.zeros(1, dtype=np.int64)
 
 
@@ -132,17 +147,13 @@ def facet_counts(index: FacetIndex, kind: str, facet: str, mask: np.ndarray) -> 
     how, name = FACETS[kind][facet]
     # Worked out only where tally.c can use it: numpy takes the same path either way.
     dense = NATIVE is not None and np.count_nonzero(mask) * DENSE > docs.size
-    if how == "column":
-        column = docs.columns[name]
-        counts = tally(column, mask, _bound(index, kind, (how, name), column)) if dense else None
-        return _bincount(column[mask]) if counts is None else _nonzero(counts)
-    if how == "pairs":
-        slots, values = docs.pairs[name]
-        if dense:
-            counts = tally(values, mask, _bound(index, kind, (how, name), values), slots)
-            if counts is not None:
-                return _nonzero(counts)
-        return _bincount(values[docs.pair_positions(name, mask)])
+    if how in ("column", "pairs"):
+        counts = _tallied(index, kind, (how, name), mask) if dense else None
+        if counts is not None:
+            return _nonzero(counts)
+        if how == "column":
+            return _bincount(docs.columns[name][mask])
+        return _bincount(docs.pairs[name][1][docs.pair_positions(name, mask)])
     # Each matching quote counts once for each place of its article.
     articles = index.docs["article"]
     aslot = docs.columns["aslot"]
@@ -474,7 +485,10 @@ class Matcher:
             return self._whole(name)
         mask = self.mask(skip=name)
         docs = self.index.docs[self.kind]
-        live = docs.live_count()
+        key = ("live", self.kind)  # the index's live documents, counted once
+        if key not in self.index.memo:
+            self.index.memo[key] = docs.live_count()
+        live = self.index.memo[key]
         unmatched = live - int(np.count_nonzero(mask))
         # tally.c counts any mask in one pass over all the pairs, so only a few unmatched
         # documents (their own runs of pairs) are quicker to count; numpy's passes grow with

@@ -115,10 +115,10 @@ def _cold_start(engine) -> FacetIndex:
 
 def index_current() -> FacetIndex:
     """Return this process's index with every committed change applied (read once a request)."""
-    if getattr(_request, "active", False) and _request.index is not None:
-        return _request.index
     active = getattr(_request, "active", False)
-    seen = getattr(_request, "revision", None) if active else None
+    if active and _request.index is not None:
+        return _request.index
+    seen = _request.revision if active else None
     with _lock:
         index = _state["index"]
         if index is not None and seen is not None and seen == _state["revision"]:

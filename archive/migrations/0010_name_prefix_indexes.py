@@ -7,24 +7,9 @@ tables. SQLite reads them in memory quickly and gets none.
 
 from django.db import migrations
 
+from archive.migrations._postgresql import postgresql_only
+
 TABLES = ("archive_place", "archive_placealias", "archive_speaker", "archive_speakeralias")
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {table}_name_upper ON {table} "
-            "(UPPER(name) text_pattern_ops)"
-        )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_name_upper")
 
 
 class Migration(migrations.Migration):
@@ -33,5 +18,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create, drop),
+        postgresql_only(
+            [
+                f"CREATE INDEX IF NOT EXISTS {table}_name_upper ON {table} "
+                "(UPPER(name) text_pattern_ops)"
+                for table in TABLES
+            ],
+            [f"DROP INDEX IF EXISTS {table}_name_upper" for table in TABLES],
+        ),
     ]

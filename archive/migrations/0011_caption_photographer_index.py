@@ -11,22 +11,9 @@ serves, and reads the days' captions quickly enough: it gets none.
 
 from django.db import migrations
 
+from archive.migrations._postgresql import postgresql_only
+
 NAME = "archive_photocaption_agency_photographer_upper"
-
-
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {NAME} ON archive_photocaption "
-        "(agency_id, UPPER(photographer::text))"
-    )
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {NAME}")
 
 
 class Migration(migrations.Migration):
@@ -35,5 +22,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create, drop),
+        postgresql_only(
+            [
+                f"CREATE INDEX IF NOT EXISTS {NAME} ON archive_photocaption "
+                "(agency_id, UPPER(photographer::text))"
+            ],
+            [f"DROP INDEX IF EXISTS {NAME}"],
+        ),
     ]
