@@ -270,7 +270,7 @@ ARCHIVE_FACET_SNAPSHOT_DIR = os.environ.get(
 )
 # Words found in at least this many articles get posting lists in the facet index, so a search
 # for them is matched and ranked without the engine (SQLite; archive.search.terms); 0: none.
-ARCHIVE_SEARCH_BROAD_ROWS = int(os.environ.get("ARCHIVE_SEARCH_BROAD_ROWS", "8000"))
+ARCHIVE_SEARCH_BROAD_ROWS = int(os.environ.get("ARCHIVE_SEARCH_BROAD_ROWS", "1000"))
 
 # A bare template view at /bench/floor/, only for the benchmark's throughput comparison.
 BENCH_FLOOR_VIEW = env_bool("ARCHIVE_BENCH_FLOOR", False)

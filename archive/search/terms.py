@@ -33,7 +33,7 @@ from archive.search.ragged import ragged_take, run_starts
 
 # A word found in at least this many articles gets a posting list (fewer: the engine is quick).
 # settings.ARCHIVE_SEARCH_BROAD_ROWS overrides it; 0 keeps no lists.
-BROAD_ROWS = 8_000
+BROAD_ROWS = 1_000
 # Changed articles kept apart from the lists before they are merged in (a query checks each).
 FOLD_AFTER = 2_000
 # bm25's constants, as the engine uses them.
@@ -42,6 +42,8 @@ K1, B = 1.2, 0.75
 # Per changed article: its length and, per indexed word, its weighted count (bm25) or its
 # positions (ts_rank, a uint16 array).
 Entry = tuple[int, dict[str, Any]]
+# One word's articles (ids ascending) and its weighted count in each, or None where not read.
+WordPostings = tuple[np.ndarray, np.ndarray | None]
 
 
 def _compact(freqs: np.ndarray) -> np.ndarray:
@@ -134,10 +136,12 @@ class TermIndex:
 
     def postings(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the ids of the articles holding word now, and the word's weighted count (or
-        number of positions) in each (ids ascending)."""
+        number of positions) in each (ids ascending); none for a word without a list."""
         if self.positions is not None:
             ids, counts, _positions = self.postings_at(word)
             return ids, counts
+        if word not in self.words:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=self.freqs.dtype)
         n = self.words[word]
         ids = self.ids[self.offsets[n] : self.offsets[n + 1]]
         freqs = self.freqs[self.offsets[n] : self.offsets[n + 1]]
@@ -171,23 +175,64 @@ class TermIndex:
         """Say whether every phrase is a single indexed word (so `matches` can answer)."""
         return all(len(words) == 1 and words[0] in self.words for words in phrases)
 
+    def lists_some(self, phrases: Sequence[Sequence[str]]) -> bool:
+        """Say whether every phrase is a single word and one at least is indexed: `matches`
+        can answer, given where the others are (`elsewhere`)."""
+        single = all(len(words) == 1 and words[0] for words in phrases)
+        return single and any(words[0] in self.words for words in phrases)
+
     def rows(self) -> int:
         return int(np.count_nonzero(self.present))
 
     def matches(
-        self, groups: Sequence[Sequence[str]], *, scored: bool
+        self,
+        groups: Sequence[Sequence[str]],
+        *,
+        scored: bool,
+        elsewhere: Mapping[str, WordPostings] | None = None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Return the ids of the articles holding, for every group, one of its words, and when
         `scored` their ranks: the engine's own arithmetic, operation for operation, so the
         scores are the same to the last bit (bm25 here; ts_rank in archive.search.tsrank).
+
+        A word without a list may be given in `elsewhere`, read from the engine now: the ids
+        of the articles holding it (ascending) and, for bm25, its weighted count in each. With
+        the counts it ranks as a listed word does. Without them (ts_rank needs positions) the
+        articles holding it are left unranked (NaN) for the engine, and every other article
+        ranks as one where the word is absent (ts_rank skips a word an article lacks).
         """
+        elsewhere = {word: self._clipped(*found) for word, found in (elsewhere or {}).items()}
+        matched, scores = self._matches(groups, scored=scored, elsewhere=elsewhere)
+        unranked = [
+            ids for ids, freqs in elsewhere.values() if freqs is None or self.ranking == "ts_rank"
+        ]
+        if scores is not None and unranked:
+            held = np.zeros(len(self.present), dtype=np.bool_)
+            for ids in unranked:
+                held[ids] = True
+            scores[held[matched]] = np.nan
+        return matched, scores
+
+    def _clipped(self, ids: np.ndarray, freqs: np.ndarray | None) -> WordPostings:
+        # An article newer than these arrays has no length here: it is not counted yet (the
+        # facet index has not read it either).
+        keep = ids < len(self.present)
+        return ids[keep], None if freqs is None else freqs[keep]
+
+    def _matches(
+        self,
+        groups: Sequence[Sequence[str]],
+        *,
+        scored: bool,
+        elsewhere: Mapping[str, WordPostings],
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         if (
             self.ranking == "ts_rank"
             and tsrank.NATIVE is not None
             and self.ids.dtype == np.int32  # fold.c reads ids as int32
             and max(self.changes, default=0) < 2**31
         ):
-            return self._matches_by_row(groups, scored=scored)
+            return self._matches_by_row(groups, scored=scored, elsewhere=elsewhere)
         size = len(self.present)
         found: np.ndarray | None = None
         lists = []
@@ -195,7 +240,13 @@ class TermIndex:
         for group in groups:
             held = np.zeros(size, dtype=np.bool_)
             for word in group:
-                if self.ranking == "ts_rank":
+                if word in elsewhere:
+                    ids, freqs = elsewhere[word]
+                    if self.ranking == "ts_rank":
+                        unordered.setdefault(word, self._unordered(word))  # none: no list
+                    else:  # without counts it adds nothing here (and is ranked elsewhere)
+                        lists.append((ids, freqs) if freqs is not None else self.postings(word))
+                elif self.ranking == "ts_rank":
                     if word not in unordered:
                         unordered[word] = self._unordered(word)
                     ids = unordered[word][0]
@@ -214,7 +265,11 @@ class TermIndex:
         return matched, self._bm25(matched, lists)
 
     def _matches_by_row(
-        self, groups: Sequence[Sequence[str]], *, scored: bool
+        self,
+        groups: Sequence[Sequence[str]],
+        *,
+        scored: bool,
+        elsewhere: Mapping[str, WordPostings],
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """What `matches` does for ts_rank where fold.c is built: every list read in place
         (no copy of its ids, counts or positions), the changed articles' postings beside it,
@@ -233,6 +288,9 @@ class TermIndex:
                 for word in group:
                     for ids, _counts, _positions in lists[word][1:]:
                         held[ids] = True
+            for word in group:
+                if word in elsewhere:
+                    held[elsewhere[word][0]] = True
             found = held if found is None else found & held
         if found is None:
             return np.zeros(0, dtype=np.int64), None
@@ -249,6 +307,9 @@ class TermIndex:
         """Return a ts_rank word's list as read (ids, position counts, positions: views, not
         copies) and, if any changed article holds it now, theirs (the same three)."""
         assert self.positions is not None and self.position_offsets is not None
+        if word not in self.words:
+            none = np.zeros(0, dtype=np.uint16)
+            return [(np.zeros(0, dtype=np.int32), none, none)]
         n = self.words[word]
         lists = [
             (

@@ -122,6 +122,56 @@ def test_lists_stay_exact_after_edits_and_through_a_snapshot(archive, tmp_path):
     assert _agree(loaded.words, queries) > 0
 
 
+def test_broad_words_beside_unlisted_ones_are_answered_from_the_lists(archive, monkeypatch):
+    """A query mixing listed words with words too rare for a list: the engine only names the
+    articles holding the rare ones and ranks the few matched articles that hold them; the
+    answer is still the engine's own, bit for bit."""
+    words = search_words_build()
+    assert words is not None
+    backend = search_backend(connection)
+    vocabulary = _vocabulary()
+    cut = backend.words_of(vocabulary)
+    single = [w for w in vocabulary if len(cut[w]) == 1]
+    listed = [w for w in single if cut[w][0] in words.words]
+    # Words too rare for a list that a query keeps (a stop word is dropped from queries).
+    unlisted = [w for w in single if cut[w][0] not in words.words and parse_terms(w)]
+    assert len(listed) > 10 and len(unlisted) > 5
+    common = sorted(listed, key=lambda w: -len(words.postings(cut[w][0])[0]))
+    rng = random.Random(23)
+    queries = [f"{w} {r}" for w, r in zip(common[:8], rng.sample(unlisted, 8), strict=True)]
+    pairs = zip(common[:4], common[4:8], strict=True)
+    queries += [f"{a} {b} {rng.choice(unlisted)}" for a, b in pairs]
+    # Whole-query scoring by the engine would be the slow path: it must not happen here.
+    backend_class = type(backend)
+    engine_arrays, word_postings = backend_class.engine_arrays, backend_class.word_postings
+    scored_by_engine, read = [], []
+
+    def spy_engine(self, kind, terms, *, scored):
+        if len(terms) > 1:
+            scored_by_engine.append(terms)
+        return engine_arrays(self, kind, terms, scored=scored)
+
+    def spy_postings(self, word, spelling):
+        read.append(word)
+        return word_postings(self, word, spelling)
+
+    for text in queries:
+        terms = parse_terms(text)
+        scored_by_engine.clear(), read.clear()
+        monkeypatch.setattr(backend_class, "engine_arrays", spy_engine)
+        monkeypatch.setattr(backend_class, "word_postings", spy_postings)
+        ids, scores = article_matches(terms, scored=True, words=words)
+        assert not scored_by_engine and read, text  # only the rare word read from the engine
+        monkeypatch.setattr(backend_class, "engine_arrays", engine_arrays)
+        expected_ids, expected = article_matches(terms, scored=True)
+        order, expected_order = np.argsort(ids), np.argsort(expected_ids)
+        assert np.array_equal(ids[order], expected_ids[expected_order]), text
+        assert scores is not None and expected is not None
+        assert np.array_equal(scores[order], expected[expected_order]), text
+    # Some of these queries did match articles holding the rare word.
+    assert any(len(article_matches(parse_terms(q), scored=False)[0]) for q in queries)
+
+
 def test_a_search_page_is_the_same_with_and_without_the_lists(archive, client, settings):
     words = search_words_build()
     assert words is not None

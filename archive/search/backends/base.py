@@ -20,7 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Expression
 
-from archive.search.terms import Entry, TermIndex
+from archive.search.terms import Entry, TermIndex, WordPostings
 
 # Separators snippets put around matched words; the caller splits on them, never shows them.
 MARK_START, MARK_END = "\x01", "\x02"
@@ -184,21 +184,41 @@ class SearchBackend(ABC):
         One pass over the index, joined to nothing and sorted by nothing: whether a row is
         published, and every other filter, is for the caller (the facet index) to apply. The
         rank is the one `match` gives, to the last bit. `words`, the posting lists of the
-        archive's broad words, answers an article query whose every spelling is one listed
-        word (the same ids and ranks, sooner); any other query is the engine's.
+        archive's broad words, answers an article query whose every spelling is one word, one
+        at least listed (the same ids and ranks, sooner); any other query is the engine's.
+
+        A query that mixes a broad word with rarer ones ("troops Viniavka") is where the engine
+        is slow: it scores every article holding the broad word and the rarer one. Here the
+        engine only names the articles holding each unlisted word (few, or it would be listed),
+        the lists do the rest, and the engine ranks only the matched articles that hold an
+        unlisted word.
         """
         if kind == "article" and words is not None and words.words:
-            cut = self.words_of([" ".join(spelling) for term in terms for spelling in term])
-            groups = [[cut[" ".join(spelling)] for spelling in term] for term in terms]
-            if all(words.covers(group) for group in groups):
-                listed = [[cut_words[0] for cut_words in group] for group in groups]
-                ids, scores = words.matches(listed, scored=scored)
+            spellings = [spelling for term in terms for spelling in term]
+            cut = self.words_of([" ".join(spelling) for spelling in spellings])
+            if words.lists_some([cut[" ".join(spelling)] for spelling in spellings]):
+                listed = [[cut[" ".join(spelling)][0] for spelling in term] for term in terms]
+                elsewhere: dict[str, WordPostings] = {}
+                for spelling in spellings:
+                    word = cut[" ".join(spelling)][0]
+                    if word not in words.words and word not in elsewhere:
+                        elsewhere[word] = self.word_postings(word, spelling)
+                ids, scores = words.matches(listed, scored=scored, elsewhere=elsewhere)
                 if scores is not None:
                     unranked = np.flatnonzero(np.isnan(scores))
                     if len(unranked):
                         scores[unranked] = self.engine_ranks(terms, ids[unranked])
+                    if np.isnan(scores).any():  # an edit since the ids were read: ask again
+                        return self.engine_arrays(kind, terms, scored=scored)
                 return ids, scores
         return self.engine_arrays(kind, terms, scored=scored)
+
+    def word_postings(self, word: str, spelling: Words) -> WordPostings:
+        """Return the ids of the articles holding a word the lists leave out (`spelling` cut
+        as `word`), ascending, and its weighted count in each where the engine gives it
+        cheaply (else None: those articles are then ranked by `engine_ranks`)."""
+        ids, _ranks = self.engine_arrays("article", [(spelling,)], scored=False)
+        return np.sort(ids), None
 
     @abstractmethod
     def engine_arrays(

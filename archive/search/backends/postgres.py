@@ -376,8 +376,10 @@ class PostgresSearchBackend(SearchBackend):
                 [*params, [int(pk) for pk in ids]],
             )
             found = dict(cursor.fetchall())
-        # A float4 is printed exactly enough to be read back as the same single float.
-        return np.array([found[int(pk)] for pk in ids], dtype=np.float32).astype(np.float64)
+        # A float4 is printed exactly enough to be read back as the same single float; an
+        # article that no longer matches (edited since) is NaN.
+        ranks = [found.get(int(pk), np.nan) for pk in ids]
+        return np.array(ranks, dtype=np.float32).astype(np.float64)
 
     def term_index_build(self, min_rows: int, skip: Collection[str] = ()) -> TermIndex | None:
         if not self.index_exists():

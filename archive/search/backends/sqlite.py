@@ -17,8 +17,9 @@ from archive.search.backends.base import (
     SearchBackend,
     SearchSQL,
     Spellings,
+    Words,
 )
-from archive.search.terms import Entry, TermIndex
+from archive.search.terms import Entry, TermIndex, WordPostings
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 # bm25 weights per column of archive_search_article: a headline hit counts most.
@@ -153,6 +154,33 @@ def fts5_query(terms: Sequence[Spellings]) -> str:
     )
 
 
+# Every occurrence of every word: (word, article, column, offset), in word and article order.
+_INSTANCES = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.archive_search_article_instances "
+    "USING fts5vocab('main', 'archive_search_article', 'instance')"
+)
+_WEIGHTS = np.array(list(COLUMN_WEIGHTS.values()))
+_COLUMN_NUMBER = " ".join(f"WHEN '{name}' THEN {n}" for n, name in enumerate(COLUMN_WEIGHTS))
+
+
+def _instance_postings(cursor, word: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the articles holding a word (ids ascending) and its weighted count in each (the
+    column weights bm25 ranks with), from the instance vocabulary; None if no article does."""
+    cursor.execute(
+        f"SELECT group_concat(doc), group_concat(CASE col {_COLUMN_NUMBER} END) "
+        "FROM temp.archive_search_article_instances WHERE term = %s",
+        [word],
+    )
+    docs_text, columns_text = cursor.fetchone()
+    if not docs_text:
+        return None
+    docs = np.array(docs_text.split(","), dtype=np.int64)
+    hits = _WEIGHTS[np.array(columns_text.split(","), dtype=np.int64)]
+    # Instances come ordered by article: one weighted sum per run.
+    starts = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
+    return docs[starts], np.add.reduceat(hits, starts)
+
+
 class SQLiteSearchBackend(SearchBackend):
     """FTS5 virtual tables: one per article (five weighted columns), quote and caption."""
 
@@ -253,6 +281,16 @@ class SQLiteSearchBackend(SearchBackend):
 
     # --- The broad words' posting lists (archive.search.terms) -----------------------------
 
+    def word_postings(self, word: str, spelling: Words) -> WordPostings:
+        # Read from the engine's own index, as the lists are: a word the lists leave out is
+        # in few articles, so this is quick (about a microsecond an occurrence).
+        with self.connection.cursor() as cursor:
+            cursor.execute(_INSTANCES)
+            found = _instance_postings(cursor, word)
+        if found is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return found
+
     def words_of(self, texts: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Return, per text, the index's words for it, cut as a query or an article would be."""
         missing = sorted({text for text in texts if text not in _words_cache})
@@ -270,37 +308,22 @@ class SQLiteSearchBackend(SearchBackend):
         if not self.index_exists():
             return None
         skipped = {word for cut in self.words_of(sorted(skip)).values() for word in cut}
-        weights = np.array(list(COLUMN_WEIGHTS.values()))
-        which = " ".join(f"WHEN '{name}' THEN {n}" for n, name in enumerate(COLUMN_WEIGHTS))
         lists: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         with self.connection.cursor() as cursor:
             cursor.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.archive_search_article_rows "
                 "USING fts5vocab('main', 'archive_search_article', 'row')"
             )
-            cursor.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.archive_search_article_instances "
-                "USING fts5vocab('main', 'archive_search_article', 'instance')"
-            )
+            cursor.execute(_INSTANCES)
             cursor.execute(
                 "SELECT term FROM temp.archive_search_article_rows WHERE doc >= %s ORDER BY term",
                 [min_rows],
             )
             broad = [row[0] for row in cursor.fetchall() if row[0] not in skipped]
             for word in broad:
-                cursor.execute(
-                    f"SELECT group_concat(doc), group_concat(CASE col {which} END) "
-                    "FROM temp.archive_search_article_instances WHERE term = %s",
-                    [word],
-                )
-                docs_text, columns_text = cursor.fetchone()
-                if not docs_text:
-                    continue
-                docs = np.array(docs_text.split(","), dtype=np.int64)
-                hits = weights[np.array(columns_text.split(","), dtype=np.int64)]
-                # Instances come ordered by article: one weighted sum per run.
-                starts = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
-                lists[word] = (docs[starts], np.add.reduceat(hits, starts))
+                found = _instance_postings(cursor, word)
+                if found is not None:
+                    lists[word] = found
             cursor.execute("SELECT id, sz FROM archive_search_article_docsize")
             sizes = cursor.fetchall()
         top = max((row[0] for row in sizes), default=0) + 1
