@@ -1,11 +1,16 @@
 import re
+import unicodedata
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from archive.facetindex.runtime import index_current
 from archive.models import ArticleStatus, PlaceAlias, SpeakerAlias
+from archive.public import spellings
 from archive.public.spellings import spelling_pattern, spellings_count, whole_words
 from tests.conftest import soup
 from tests.factories import (
@@ -179,3 +184,18 @@ def test_whole_words_finds_what_a_look_behind_for_a_word_start_finds():
         expected = [m.group() for m in with_look_behind.finditer(text)]
         assert [m.group() for m in whole_words(pattern, text)] == expected
     assert [m.span() for m in whole_words(pattern, "xizyum kharkiv region")] == [(7, 21)]
+
+
+
+# Texts whose folding is not one character for one: ß, the dotted capital I, final sigma,
+# ligatures, Cyrillic capitals beside ASCII, a lone surrogate (from JSON).
+FOLDED = ["STRASSE Straße", "İzyum İZYUM", "ΟΔΥΣΣΕΥΣ Σ", "ﬁnal ＦＵＬＬ", "Ізюм IZYUM", "a\ud800B"]
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60) | st.sampled_from(FOLDED))
+def test_folding_a_text_is_casefold_after_nfkc_and_apostrophes(text):
+    expected = unicodedata.normalize("NFKC", text)
+    for apostrophe in ("’", "‘", "ʼ", "`"):
+        expected = expected.replace(apostrophe, "'")
+    assert spellings._fold(text) == expected.casefold()
