@@ -21,6 +21,7 @@ from django.db import connection
 from archive.facetindex.runtime import index_current, index_rebuild
 from archive.facetindex.snapshot import snapshot_load, snapshot_save
 from archive.models import Article, ArticleStatus, PhotoCaption, Quote
+from archive.search import tsrank
 from archive.search.backends import search_backend
 from archive.search.query import article_matches, parse_terms, search_words_build
 from tests.factories import ArticleFactory, QuoteFactory
@@ -122,10 +123,14 @@ def test_lists_stay_exact_after_edits_and_through_a_snapshot(archive, tmp_path):
     assert _agree(loaded.words, queries) > 0
 
 
-def test_broad_words_beside_unlisted_ones_are_answered_from_the_lists(archive, monkeypatch):
+@pytest.mark.parametrize("fold_c", [True, False])
+def test_broad_words_beside_unlisted_ones_are_answered_from_the_lists(archive, monkeypatch, fold_c):
     """A query mixing listed words with words too rare for a list: the engine only names the
     articles holding the rare ones and ranks the few matched articles that hold them; the
-    answer is still the engine's own, bit for bit."""
+    answer is still the engine's own, bit for bit (ts_rank's pairs folded by fold.c or by
+    numpy)."""
+    if not fold_c:
+        monkeypatch.setattr(tsrank, "NATIVE", None)
     words = search_words_build()
     assert words is not None
     backend = search_backend(connection)
