@@ -186,7 +186,6 @@ def test_whole_words_finds_what_a_look_behind_for_a_word_start_finds():
     assert [m.span() for m in whole_words(pattern, "xizyum kharkiv region")] == [(7, 21)]
 
 
-
 # Texts whose folding is not one character for one: ß, the dotted capital I, final sigma,
 # ligatures, Cyrillic capitals beside ASCII, a lone surrogate (from JSON).
 FOLDED = ["STRASSE Straße", "İzyum İZYUM", "ΟΔΥΣΣΕΥΣ Σ", "ﬁnal ＦＵＬＬ", "Ізюм IZYUM", "a\ud800B"]
