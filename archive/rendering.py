@@ -20,7 +20,7 @@ import django
 from django.forms.renderers import DjangoTemplates
 from django.template import Context, TemplateDoesNotExist
 from django.template.base import render_value_in_context
-from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 # Django's own form templates: a template is written in Python only while it is this one.
 _DJANGO_FORMS = Path(django.__file__).resolve().parent / "forms" / "templates"
@@ -29,20 +29,39 @@ _OPTION = "django/forms/widgets/select_option.html"
 _SHOWN = Context(autoescape=True)
 
 
+class _LeaveToEngine(Exception):
+    """A value the template would treat in a way these writers do not: a callable (the engine
+    calls it), or attributes with an "items" key (the template's `attrs.items` reads the key)."""
+
+
+def _plain(value: Any) -> Any:
+    if callable(value):
+        raise _LeaveToEngine
+    return value
+
+
 def _shown(value: Any) -> str:
-    return render_value_in_context(value, _SHOWN)
+    return render_value_in_context(_plain(value), _SHOWN)
 
 
 def _formatted(value: Any) -> str:
-    """`{{ value|stringformat:'s' }}` under autoescape: stringformat keeps a safe value safe."""
-    text = str(value) if isinstance(value, tuple) else "%s" % (value,)  # noqa: UP031
+    """`{{ value|stringformat:'s' }}` under autoescape: stringformat keeps a safe value safe,
+    and gives nothing for a value it cannot format."""
+    value = _plain(value)
+    try:
+        text = str(value) if isinstance(value, tuple) else "%s" % (value,)  # noqa: UP031
+    except (ValueError, TypeError):
+        return ""
     return _shown(mark_safe(text) if isinstance(value, SafeData) else text)
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
     """django/forms/widgets/attrs.html and django/forms/attrs.html."""
+    if "items" in attrs:
+        raise _LeaveToEngine
     parts = []
     for name, value in attrs.items():
+        value = _plain(value)
         if value is False:
             continue
         if value is True:
@@ -55,8 +74,9 @@ def _attrs(attrs: Mapping[str, Any]) -> str:
 def _input(context: Mapping[str, Any]) -> str:
     """django/forms/widgets/input.html (and the widgets that only include it)."""
     widget = context["widget"]
-    value = widget["value"]
-    shown = "" if value is None else f' value="{_formatted(value)}"'
+    value = _plain(widget["value"])
+    # The template's own test, `widget.value != None`, not an identity check.
+    shown = f' value="{_formatted(value)}"' if value != None else ""  # noqa: E711
     return (
         f'<input type="{_shown(widget["type"])}" '
         f'name="{_shown(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
@@ -69,7 +89,7 @@ def _select(context: Mapping[str, Any]) -> str | None:
     widget = context["widget"]
     parts = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
-        if group_name:
+        if _plain(group_name):
             parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
         for option in group_choices:
             if option["template_name"] != _OPTION:
@@ -87,7 +107,7 @@ def _select(context: Mapping[str, Any]) -> str | None:
 def _textarea(context: Mapping[str, Any]) -> str:
     """django/forms/widgets/textarea.html."""
     widget = context["widget"]
-    value = _shown(widget["value"]) if widget["value"] else ""
+    value = _shown(widget["value"]) if _plain(widget["value"]) else ""
     return (
         f'<textarea name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
     )
@@ -126,15 +146,19 @@ _INPUT = (
     "time",
     "url",
 )
-_WRITTEN: dict[str, Callable[[Mapping[str, Any]], str | None]] = {
-    **{f"django/forms/widgets/{name}.html": _input for name in _INPUT},
-    "django/forms/widgets/attrs.html": lambda context: _attrs(context["widget"]["attrs"]),
-    "django/forms/attrs.html": lambda context: _attrs(context["attrs"]),
-    "django/forms/widgets/select.html": _select,
-    "django/forms/widgets/textarea.html": _textarea,
-    "django/forms/label.html": _label,
-    "django/forms/errors/list/default.html": _errors,
-    "django/forms/errors/list/ul.html": _errors,
+_ATTRS = "django/forms/widgets/attrs.html"
+_INCLUDES_INPUT = ("django/forms/widgets/input.html", _ATTRS)
+_LIST = "django/forms/errors/list/ul.html"
+# Each written template, its writer, and the templates it includes (all must be Django's).
+_WRITTEN: dict[str, tuple[Callable[[Mapping[str, Any]], str | None], tuple[str, ...]]] = {
+    **{f"django/forms/widgets/{name}.html": (_input, _INCLUDES_INPUT) for name in _INPUT},
+    _ATTRS: (lambda context: _attrs(context["widget"]["attrs"]), ()),
+    "django/forms/attrs.html": (lambda context: _attrs(context["attrs"]), ()),
+    "django/forms/widgets/select.html": (_select, (_ATTRS, _OPTION)),
+    "django/forms/widgets/textarea.html": (_textarea, (_ATTRS,)),
+    "django/forms/label.html": (_label, ("django/forms/attrs.html",)),
+    "django/forms/errors/list/default.html": (_errors, (_LIST,)),
+    _LIST: (_errors, ()),
 }
 
 
@@ -147,21 +171,29 @@ class ArchiveFormRenderer(DjangoTemplates):
 
     def _writer(self, template_name: str):
         if template_name not in self._written:
-            writer = _WRITTEN.get(template_name)
-            if writer is not None:
-                try:
-                    origin = Path(self.get_template(template_name).origin.name).resolve()
-                except TemplateDoesNotExist:
-                    origin = None
-                if origin is None or _DJANGO_FORMS not in origin.parents:
-                    writer = None  # overridden (or missing): the template decides
+            writer, included = _WRITTEN.get(template_name, (None, ()))
+            if writer is not None and not all(
+                self._djangos(name) for name in (template_name, *included)
+            ):
+                writer = None  # overridden (or missing): the templates decide
             self._written[template_name] = writer
         return self._written[template_name]
+
+    def _djangos(self, template_name: str) -> bool:
+        """Say whether the template found under this name is Django's own."""
+        try:
+            origin = Path(self.get_template(template_name).origin.name).resolve()
+        except TemplateDoesNotExist:
+            return False
+        return _DJANGO_FORMS in origin.parents
 
     def render(self, template_name, context, request=None):
         writer = self._writer(template_name)
         if writer is not None:
-            html = writer(context)
+            try:
+                html = writer(context)
+            except _LeaveToEngine:
+                html = None
             if html is not None:
-                return SafeString(html.strip())  # as Django's renderer strips a template's
+                return html.strip()  # a plain string, as Django's renderer returns
         return super().render(template_name, context, request=request)

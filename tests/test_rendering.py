@@ -142,3 +142,77 @@ def test_a_reader_list_page_with_its_filter_form_is_the_same_page(client):
     ours = _page(client, url, OURS)
     assert ours == _page(client, url, DJANGO)
     assert 'name="q" value="regroups"' in ours
+
+
+class Unprintable:
+    def __str__(self):
+        raise ValueError("no text")
+
+
+class LikeNone:
+    def __eq__(self, other):
+        return other is None
+
+    def __ne__(self, other):
+        return other is not None
+
+    __hash__ = object.__hash__
+
+    def __str__(self):
+        return "E"
+
+
+def _both(template_name: str, context: dict):
+    """What Django's renderer and ours give (or raise) for one template and context."""
+    results = []
+    for renderer in (DjangoTemplates(), rendering.ArchiveFormRenderer()):
+        try:
+            results.append(renderer.render(template_name, context))
+        except Exception as error:  # noqa: BLE001 - the same failure is the expected result
+            results.append(type(error))
+    return results
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        # A callable value is called by the template: left to the engine.
+        {"type": "text", "name": "q", "value": "x", "attrs": {"data-x": lambda: "called"}},
+        {"type": "text", "name": "q", "value": lambda: "v<", "attrs": {}},
+        # stringformat gives nothing for a value it cannot format.
+        {"type": "text", "name": "q", "value": "x", "attrs": {"title": Unprintable()}},
+        # The template tests `value != None`, not identity.
+        {"type": "text", "name": "q", "value": LikeNone(), "attrs": {}},
+        # `attrs.items` reads a key named "items" first (the template fails on it).
+        {"type": "text", "name": "q", "value": None, "attrs": {"items": "z", "a": "b"}},
+    ],
+)
+def test_values_the_template_treats_its_own_way_give_the_same_result(widget):
+    django, ours = _both("django/forms/widgets/text.html", {"widget": widget})
+    assert ours == django
+    if "data-x" in widget["attrs"]:
+        assert 'data-x="called"' in ours
+
+
+def test_the_renderer_returns_plain_strings_as_djangos_does():
+    context = {"widget": {"type": "text", "name": "q", "value": "a", "attrs": {}}}
+    django, ours = _both("django/forms/widgets/text.html", context)
+    assert ours == django and type(ours) is type(django) is str
+
+
+def test_an_override_of_an_included_template_leaves_the_whole_to_the_engine(monkeypatch):
+    renderer = rendering.ArchiveFormRenderer()
+    found = renderer.get_template
+
+    class Elsewhere:
+        def __init__(self, template):
+            self.template = template
+            self.origin = type("Origin", (), {"name": "/srv/site/templates/input.html"})()
+
+    def get_template(name):
+        template = found(name)
+        return Elsewhere(template) if name == "django/forms/widgets/input.html" else template
+
+    monkeypatch.setattr(renderer, "get_template", get_template)
+    assert renderer._writer("django/forms/widgets/text.html") is None
+    assert renderer._writer("django/forms/widgets/textarea.html") is not None
