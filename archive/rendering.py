@@ -56,7 +56,7 @@ def _formatted(value: Any) -> str:
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
-    """django/forms/widgets/attrs.html and django/forms/attrs.html."""
+    """What the written templates include as django/forms/widgets/attrs.html (or attrs.html)."""
     if "items" in attrs:
         raise _LeaveToEngine
     parts = []
@@ -152,8 +152,6 @@ _LIST = "django/forms/errors/list/ul.html"
 # Each written template, its writer, and the templates it includes (all must be Django's).
 _WRITTEN: dict[str, tuple[Callable[[Mapping[str, Any]], str | None], tuple[str, ...]]] = {
     **{f"django/forms/widgets/{name}.html": (_input, _INCLUDES_INPUT) for name in _INPUT},
-    _ATTRS: (lambda context: _attrs(context["widget"]["attrs"]), ()),
-    "django/forms/attrs.html": (lambda context: _attrs(context["attrs"]), ()),
     "django/forms/widgets/select.html": (_select, (_ATTRS, _OPTION)),
     "django/forms/widgets/textarea.html": (_textarea, (_ATTRS,)),
     "django/forms/label.html": (_label, ("django/forms/attrs.html",)),

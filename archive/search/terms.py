@@ -171,10 +171,6 @@ class TermIndex:
             ragged_take(positions, starts[order], counts[order]),
         )
 
-    def covers(self, phrases: Sequence[Sequence[str]]) -> bool:
-        """Say whether every phrase is a single indexed word (so `matches` can answer)."""
-        return all(len(words) == 1 and words[0] in self.words for words in phrases)
-
     def lists_some(self, phrases: Sequence[Sequence[str]]) -> bool:
         """Say whether every phrase is a single word and one at least is indexed: `matches`
         can answer, given where the others are (`elsewhere`)."""
@@ -240,20 +236,20 @@ class TermIndex:
         for group in groups:
             held = np.zeros(size, dtype=np.bool_)
             for word in group:
-                if word in elsewhere:
-                    ids, freqs = elsewhere[word]
-                    if self.ranking == "ts_rank":
-                        unordered.setdefault(word, self._unordered(word))  # none: no list
-                    else:  # without counts it adds nothing here (and is ranked elsewhere)
-                        lists.append((ids, freqs) if freqs is not None else self.postings(word))
-                elif self.ranking == "ts_rank":
+                # A word without a list has no postings here; `elsewhere` says who holds it.
+                if self.ranking == "ts_rank":
                     if word not in unordered:
                         unordered[word] = self._unordered(word)
                     ids = unordered[word][0]
                 else:
                     ids, freqs = self.postings(word)
+                    read, counts = elsewhere.get(word, (ids, None))
+                    if counts is not None:  # read with its counts: ranked as a listed word
+                        ids, freqs = read, counts
                     lists.append((ids, freqs))
                 held[ids] = True
+                if word in elsewhere:
+                    held[elsewhere[word][0]] = True
             found = held if found is None else found & held
         if found is None:
             return np.zeros(0, dtype=np.int64), None

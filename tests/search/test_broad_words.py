@@ -67,7 +67,7 @@ def _agree(words, queries: list[str]) -> int:
         backend = search_backend(connection)
         spellings = [spelling for term in terms for spelling in term.spellings]
         cut = backend.words_of([" ".join(s) for s in spellings])
-        answered += words.covers(list(cut.values()))
+        answered += words.lists_some(list(cut.values()))
     return answered
 
 
@@ -148,7 +148,7 @@ def test_broad_words_beside_unlisted_ones_are_answered_from_the_lists(archive, m
     queries += [f"{a} {b} {rng.choice(unlisted)}" for a, b in pairs]
     # Whole-query scoring by the engine would be the slow path: it must not happen here.
     backend_class = type(backend)
-    engine_arrays, word_postings = backend_class.engine_arrays, backend_class.word_postings
+    engine_arrays, words_postings = backend_class.engine_arrays, backend_class.words_postings
     scored_by_engine, read = [], []
 
     def spy_engine(self, kind, terms, *, scored):
@@ -156,15 +156,15 @@ def test_broad_words_beside_unlisted_ones_are_answered_from_the_lists(archive, m
             scored_by_engine.append(terms)
         return engine_arrays(self, kind, terms, scored=scored)
 
-    def spy_postings(self, word, spelling):
-        read.append(word)
-        return word_postings(self, word, spelling)
+    def spy_postings(self, spellings):
+        read.extend(spellings)
+        return words_postings(self, spellings)
 
     for text in queries:
         terms = parse_terms(text)
         scored_by_engine.clear(), read.clear()
         monkeypatch.setattr(backend_class, "engine_arrays", spy_engine)
-        monkeypatch.setattr(backend_class, "word_postings", spy_postings)
+        monkeypatch.setattr(backend_class, "words_postings", spy_postings)
         ids, scores = article_matches(terms, scored=True, words=words)
         assert not scored_by_engine and read, text  # only the rare word read from the engine
         monkeypatch.setattr(backend_class, "engine_arrays", engine_arrays)

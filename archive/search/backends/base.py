@@ -11,7 +11,7 @@ Each engine also turns parsed query terms into a filter and a rank, and cuts sni
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -195,14 +195,12 @@ class SearchBackend(ABC):
         """
         if kind == "article" and words is not None and words.words:
             spellings = [spelling for term in terms for spelling in term]
-            cut = self.words_of([" ".join(spelling) for spelling in spellings])
-            if words.lists_some([cut[" ".join(spelling)] for spelling in spellings]):
-                listed = [[cut[" ".join(spelling)][0] for spelling in term] for term in terms]
-                elsewhere: dict[str, WordPostings] = {}
-                for spelling in spellings:
-                    word = cut[" ".join(spelling)][0]
-                    if word not in words.words and word not in elsewhere:
-                        elsewhere[word] = self.word_postings(word, spelling)
+            found = self.words_of([" ".join(spelling) for spelling in spellings])
+            cut = {spelling: found[" ".join(spelling)] for spelling in spellings}
+            if words.lists_some(list(cut.values())):
+                listed = [[cut[spelling][0] for spelling in term] for term in terms]
+                unlisted = {cut[s][0]: s for s in spellings if cut[s][0] not in words.words}
+                elsewhere = self.words_postings(unlisted) if unlisted else {}
                 ids, scores = words.matches(listed, scored=scored, elsewhere=elsewhere)
                 if scores is not None:
                     unranked = np.flatnonzero(np.isnan(scores))
@@ -213,12 +211,14 @@ class SearchBackend(ABC):
                 return ids, scores
         return self.engine_arrays(kind, terms, scored=scored)
 
-    def word_postings(self, word: str, spelling: Words) -> WordPostings:
-        """Return the ids of the articles holding a word the lists leave out (`spelling` cut
-        as `word`), ascending, and its weighted count in each where the engine gives it
-        cheaply (else None: those articles are then ranked by `engine_ranks`)."""
-        ids, _ranks = self.engine_arrays("article", [(spelling,)], scored=False)
-        return np.sort(ids), None
+    def words_postings(self, spellings: Mapping[str, Words]) -> dict[str, WordPostings]:
+        """Return, for each word the lists leave out (and a spelling that cuts to it), the ids
+        of the articles holding it, ascending, and its weighted count in each where the engine
+        gives it cheaply (else None: those articles are then ranked by `engine_ranks`)."""
+        return {
+            word: (np.sort(self.engine_arrays("article", [(spelling,)], scored=False)[0]), None)
+            for word, spelling in spellings.items()
+        }
 
     @abstractmethod
     def engine_arrays(
