@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from archive.models import Article, Quote, Tag
 from tests.admin_support import make_user
@@ -69,7 +70,7 @@ def test_editor_tags_bulk_tags_merges_and_sees_it_on_the_public_page(page, live_
     page.get_by_role("option", name="kharkiv-offensive").click()
     screenshot(page, "admin-04-bulk-tag-form")
     page.get_by_role("button", name="Add these tags").click()
-    assert "Added kharkiv-offensive to 2 quotes." in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("Added kharkiv-offensive to 2 quotes.")
     screenshot(page, "admin-05-bulk-tagged")
     for quote in (first, second):
         assert "kharkiv-offensive" in set(quote.tags.names())
@@ -83,14 +84,16 @@ def test_editor_tags_bulk_tags_merges_and_sees_it_on_the_public_page(page, live_
     page.get_by_label("kharkiv-counteroffensive").check()
     page.get_by_role("button", name="Show what the merge will do").click()
     articles = page.locator("#merge-preview tbody tr", has_text="Articles").locator("td")
-    # counteroffensive on 3 articles, the duplicate on 1 (which has both), 3 after
-    assert articles.all_inner_texts() == ["3", "1", "1", "3"]
+    # counteroffensive on 3 articles, the duplicate on 1 (which has both), 3 after; the
+    # preview arrives with the next page, so wait for it rather than read the old one
+    expect(articles).to_have_text(["3", "1", "1", "3"])
     quotes = page.locator("#merge-preview tbody tr", has_text="Quotes").locator("td")
-    assert quotes.all_inner_texts()[1] == "2"
+    expect(quotes.nth(1)).to_have_text("2")
     screenshot(page, "admin-06-merge-preview")
     page.get_by_role("button", name="Yes, merge").click()
-    message = page.locator(".messagelist").inner_text()
-    assert "Merged kharkiv-offensive into kharkiv-counteroffensive" in message
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Merged kharkiv-offensive into kharkiv-counteroffensive"
+    )
     screenshot(page, "admin-07-merged")
 
     # 4. Readers see one tag where there were two.
