@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from archive.models import Article, ArticleStatus, Outlet, Place, Quote, Speaker
 from tests.admin_support import make_user
@@ -49,7 +50,7 @@ def test_contributor_ingests_a_report_and_corrects_a_speaker(page, live_server):
     log_in(page, base, "colin")
     # From the admin index: "Ingested reports", Add.
     page.locator("a.addlink[href$='/archive/ingestedreport/add/']").click()
-    assert page.locator("h1").inner_text() == "Ingest a report"
+    expect(page.locator("h1")).to_have_text("Ingest a report")
     page.get_by_label("Report text").fill(REPORT)
     page.get_by_label("Outlet").select_option(label="Norland Daily")
     page.get_by_role("button", name="Read the report").click()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 
@@ -82,7 +83,8 @@ def test_dates_outside_the_archive_give_an_empty_list_with_a_way_back(page, arch
     empty = page.get_by_role("status")
     assert "Nothing matches all of these filters." in empty.inner_text()
     empty.get_by_role("link").first.click()
-    page.wait_for_load_state()
+    # the way back is a new page: wait for its rows, not for the load state of this one
+    expect(page.locator(".article-row-headline a").first).to_be_visible()
     assert len(headlines(page)) > 0
 
 
