@@ -24,12 +24,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, TextField, Value, When
-from django.db.models.functions import Cast
+from django.db import connection
 
 from archive.facetindex.store import FacetIndex
 from archive.facetindex.subjects import subject_latest
-from archive.models import Article, Place, PlaceAlias, Speaker, SpeakerAlias
+from archive.models import Article, Outlet, Place, PlaceAlias, Speaker, SpeakerAlias
 
 _APOSTROPHE_SHAPES = ("’", "‘", "ʼ", "`")
 # At most this many articles (the latest) are read for one subject.
@@ -111,6 +110,37 @@ def whole_words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 
 @dataclass(frozen=True)
+class NameMasks:
+    """Names to mask with, folded to their words and joined by a character no spelling can
+    span: one scan finds every name holding a spelling.
+
+    The names of a kind's subjects change only with the facet index (a new index at each
+    edit), so `_counted` folds and joins them once an index, not once a page.
+    """
+
+    names: list[str]
+    keys: list[str]
+    starts: list[int]
+    text: str
+
+    @classmethod
+    def of(cls, names: Iterable[str]) -> NameMasks:
+        names = list(names)
+        keys = [_words_key(name) for name in names]
+        starts = list(itertools.accumulate((len(key) + 1 for key in keys), initial=0))
+        return cls(names, keys, starts, "\0".join(keys))
+
+    def holding(self, pattern: re.Pattern[str]) -> list[tuple[str, str]]:
+        """Return (name, its words' key) of each name that holds a match of `pattern` (a
+        match cannot span the character between two names)."""
+        found = {
+            bisect.bisect_right(self.starts, match.start()) - 1
+            for match in whole_words(pattern, self.text)
+        }
+        return [(self.names[i], self.keys[i]) for i in sorted(found)]
+
+
+@dataclass(frozen=True)
 class SubjectSpellings:
     """A subject's spellings (its name first, then its aliases) and each outlet's use of them."""
 
@@ -124,28 +154,29 @@ class SubjectSpellings:
         return self.spellings[1:]
 
 
-COLUMNS = ("sp_kind", "sp_a", "sp_b", "sp_c", "sp_d")
 ARTICLE, OWN, MASK = "a", "s", "m"
 
 
 def spellings_count(
-    rows: Iterable[tuple], *, name: str, masks: Iterable[str] = ()
+    rows: Iterable[tuple], *, name: str, masks: Iterable[str] | NameMasks = ()
 ) -> SubjectSpellings:
     """Count each spelling of a subject per outlet, from rows of (kind, a, b, c, d) in any order.
 
     Kind "s" is one of the subject's aliases (in `a`); kind "m" another subject's name or alias,
     a mask: where it holds one of the subject's spellings its words are not counted; kind "a"
     an article: (outlet name, outlet slug, headline, paragraphs). A spelling is counted under
-    its first form: the name, then the aliases in name order. `masks` gives more masks.
+    its first form: the name, then the aliases in name order. `masks` gives more masks, as
+    names or already joined (`NameMasks`); the subject's own name among them masks nothing.
     """
     aliases: list[str] = []
-    masks = list(masks)
+    given = masks if isinstance(masks, NameMasks) else None
+    more: list[str] = [] if isinstance(masks, NameMasks) else list(masks)
     articles: list[tuple[tuple[str, str], list[str]]] = []
     for kind, first, second, headline, paragraphs in rows:
         if kind == OWN:
             aliases.append(first)
         elif kind == MASK:
-            masks.append(first)
+            more.append(first)
         else:
             if isinstance(paragraphs, str):  # JSON text, decoded for articles only
                 paragraphs = json.loads(paragraphs)
@@ -160,15 +191,11 @@ def spellings_count(
     ours = spelling_pattern(shown)
     # A mask starts where the spelling it holds starts, or before: matched together, longest
     # first and leftmost first, a mask takes the words before the spelling inside it can.
-    # The masks holding a spelling, from one scan of all their names (a match cannot span the
-    # character between two names, so each name holding one is found).
-    keys = [_words_key(mask) for mask in masks]
-    starts = list(itertools.accumulate((len(key) + 1 for key in keys), initial=0))
-    holding = {
-        bisect.bisect_right(starts, match.start()) - 1
-        for match in whole_words(ours, "\0".join(keys))
-    }
-    longer = [masks[i] for i in sorted(holding) if keys[i] not in shown]
+    # The masks holding a spelling, from one scan of all their names.
+    holding = NameMasks.of(more).holding(ours)
+    if given is not None:
+        holding += given.holding(ours)
+    longer = [mask for mask, key in holding if key not in shown]
     pattern = spelling_pattern([*shown, *longer])
     counts: dict[tuple[str, str], Counter[str]] = {}
     for outlet, texts in articles:
@@ -199,39 +226,36 @@ def spellings_count(
     )
 
 
-def _rows(latest: list[int], alias_model, owner_pk: int):
+def _rows(latest: list[int], alias_model, owner_pk: int) -> list[tuple]:
     """Read the subject's aliases, the other subjects' aliases (masks) and the latest articles'
     texts, in one query.
 
     The aliases may come in any order; so may the parts of a UNION, which is why the rows
     carry their kind. The other subjects' names are masks too; the caller has them (the facet
-    index's labels).
+    index's labels). Written in SQL: the ORM took longer to build this query than the database
+    to run it. Paragraphs come as JSON text and are decoded for the articles alone.
     """
-    nothing = Value("", output_field=CharField())
-    # Paragraphs come as JSON text and are decoded for the articles alone: as a JSON column
-    # every one of the name rows would be decoded too.
-    no_body = Value(None, output_field=TextField())
-    texts = (
-        Article.objects.filter(pk__in=latest)
-        .order_by()
-        .annotate(
-            sp_kind=Value(ARTICLE, output_field=CharField()),
-            sp_a=F("outlet__name"),
-            sp_b=F("outlet__slug"),
-            sp_c=F("headline"),
-            sp_d=Cast("paragraphs", output_field=TextField()),
-        )
-        .values_list(*COLUMNS)
-    )
-    kind = Case(
-        When(owner_id=owner_pk, then=Value(OWN)), default=Value(MASK), output_field=CharField()
-    )
+    quote = connection.ops.quote_name
+    article, outlet = Article._meta.db_table, Outlet._meta.db_table
     aliases = (
-        alias_model.objects.order_by()
-        .annotate(sp_kind=kind, sp_a=F("name"), sp_b=nothing, sp_c=nothing, sp_d=no_body)
-        .values_list(*COLUMNS)
+        f"SELECT CASE WHEN {quote('owner_id')} = %s THEN '{OWN}' ELSE '{MASK}' END,"
+        f" {quote('name')}, '', '', NULL FROM {quote(alias_model._meta.db_table)}"
     )
-    return list(texts.union(aliases, all=True))
+    params: list = [owner_pk]
+    sql = aliases
+    if latest:
+        sql = (
+            f"SELECT '{ARTICLE}', o.{quote('name')}, o.{quote('slug')}, a.{quote('headline')},"
+            f" CAST(a.{quote('paragraphs')} AS TEXT)"
+            f" FROM {quote(article)} a"
+            f" JOIN {quote(outlet)} o ON o.{quote('id')} = a.{quote('outlet_id')}"
+            f" WHERE a.{quote('id')} IN ({', '.join(['%s'] * len(latest))})"
+            f" UNION ALL {aliases}"
+        )
+        params = [*latest, owner_pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def place_spellings(*, place: Place, index: FacetIndex) -> SubjectSpellings:
@@ -254,7 +278,10 @@ def _counted(index: FacetIndex, subject: str, owner, alias_model) -> SubjectSpel
     latest = subject_latest(index, subject, [owner.pk], MAX_ARTICLES, kinds=("article",))[
         "articles"
     ]
-    # The other subjects' names, current, from the facet index's labels: no rows to read.
-    names = [name for pk, name in index.labels.name.get(subject, {}).items() if pk != owner.pk]
+    # The subjects' names, current, from the facet index's labels: no rows to read; folded
+    # and joined once an index. The subject's own name is among them and masks nothing.
+    key = ("spelling-masks", subject)
+    if key not in index.memo:
+        index.memo[key] = NameMasks.of(index.labels.name.get(subject, {}).values())
     rows = _rows(latest, alias_model, owner.pk)
-    return spellings_count(rows, name=owner.name, masks=names)
+    return spellings_count(rows, name=owner.name, masks=index.memo[key])

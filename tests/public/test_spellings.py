@@ -134,6 +134,28 @@ def test_a_mask_found_before_or_after_the_articles_hides_the_same_words():
         ] == [("NDTV", [("Kharkiv", 1), ("Kharkov", 1)])]
 
 
+def test_names_joined_once_mask_as_the_same_names_given_one_by_one():
+    article = (
+        "a",
+        "NDTV",
+        "ndtv",
+        "Kharkiv region and Kharkiv",
+        ["Kharkiv Region, Kharkov, New Kharkiv"],
+    )
+    alias = ("s", "Kharkov", "", "", None)
+    names = ["Kharkiv region", "New  Kharkiv", "Izyum", "Kupiansk"]
+
+    def counted(masks):
+        result = spellings_count([article, alias], name="Kharkiv", masks=masks)
+        return [(r.outlet, [(s.spelling, s.count) for s in r.spellings]) for r in result.by_outlet]
+
+    by_name = counted(names)
+    assert by_name == [("NDTV", [("Kharkiv", 1), ("Kharkov", 1)])]
+    # Joined once (as an index keeps them), the subject's own name among them masks nothing.
+    assert counted(spellings.NameMasks.of([*names, "Kharkiv"])) == by_name
+    assert counted(spellings.NameMasks.of([])) == [("NDTV", [("Kharkiv", 4), ("Kharkov", 1)])]
+
+
 @pytest.mark.parametrize("url", ["/places/izyum/", "/speakers/speaker/"])
 def test_spelling_pages_stay_within_ten_queries(client, izyum, url):
     speaker = SpeakerFactory(slug="speaker")
