@@ -54,7 +54,6 @@ def filtered_page(
     """Return one page of a filtered list, with its count and facets, as the list page has them."""
     revisions = request_revisions(request)
     filterset = filter_class(data=request.GET, queryset=base)
-    filterset.revision = revisions.content
     if not filterset.is_valid():
         errors = [
             {"parameter": name if name != "__all__" else "", "message": message}

@@ -29,6 +29,11 @@ SUBJECT_SQL = {
     "outlet": "SELECT id, slug, name FROM archive_outlet",
     "speaker": "SELECT id, slug, name FROM archive_speaker",
 }
+# (owner id, alias) of the subjects with aliases; read in the aliases' order.
+ALIAS_SQL = {
+    "place": "SELECT owner_id, name FROM archive_placealias",
+    "speaker": "SELECT owner_id, name FROM archive_speakeralias",
+}
 
 
 def _queries(engine: Engine) -> dict[str, str]:
@@ -174,17 +179,24 @@ def read_labels(labels: Labels, subjects: dict[str, set[int]] | None = None) -> 
     """Read the labels of every subject, or of these ids only (forgetting deleted ones)."""
     with connection.cursor() as cursor:
         for subject in SUBJECTS:
-            sql = SUBJECT_SQL[subject]
+            sql, aliases = SUBJECT_SQL[subject], ALIAS_SQL.get(subject)
             if subjects is None:
                 cursor.execute(sql)
                 labels.set_rows(subject, cursor.fetchall())
+                if aliases:
+                    cursor.execute(f"{aliases} ORDER BY id")
+                    labels.set_aliases(subject, cursor.fetchall())
                 continue
             wanted = sorted(subjects.get(subject[0], ()))
             for i in range(0, len(wanted), CHUNK):
                 chunk = wanted[i : i + CHUNK]
-                cursor.execute(f"{sql} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"{sql} WHERE id IN ({marks})", chunk)
                 rows = cursor.fetchall()
                 labels.set_rows(subject, rows, removed=set(chunk) - {row[0] for row in rows})
+                if aliases:
+                    cursor.execute(f"{aliases} WHERE owner_id IN ({marks}) ORDER BY id", chunk)
+                    labels.set_aliases(subject, cursor.fetchall(), owners=chunk)
 
 
 def index_build(engine: Engine) -> FacetIndex:

@@ -1,12 +1,12 @@
 """The change log the facet index follows: which articles and subjects changed, kept by triggers.
 
-Every write that can change a facet count, a day or a facet's label (an article's status, date or
-outlet; its places, tags, quotes and captions; a place, tag, outlet or speaker's name, slug or
-parent), or the words search ranks an article by (its headline, standfirst and body, its quotes'
-and captions' text: see archive.search.terms), adds a row naming what changed: kind "a" with an
-article id, or "p", "t", "o", "s" with a place, tag, outlet or speaker id. Database triggers
-write the rows, so the admin, commands, bulk loads and plain SQL are all seen, and a rolled-back
-transaction leaves none.
+Every write that can change a facet count, a day or a facet's label (an article's status, date
+or outlet; its places, tags, quotes and captions; a place, tag, outlet or speaker's name, slug
+or parent; a place's or speaker's aliases), or the words search ranks an article by (its
+headline, standfirst and body, its quotes' and captions' text: see archive.search.terms), adds a
+row naming what changed: kind "a" with an article id, or "p", "t", "o", "s" with a place, tag,
+outlet or speaker id. Database triggers write the rows, so the admin, commands, bulk loads and
+plain SQL are all seen, and a rolled-back transaction leaves none.
 
 Each worker remembers how far it has read (a position) and, at the start of a request, reads only
 the rows after it. On SQLite, writers take turns, so row ids are in commit order and the position
@@ -57,6 +57,9 @@ WATCHED: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
     "archive_tag": ("t", "{r}.id", ("name", "slug")),
     "archive_outlet": ("o", "{r}.id", ("name", "slug")),
     "archive_speaker": ("s", "{r}.id", ("name", "slug")),
+    # An alias moved to another owner changes both: the old row names one, the new the other.
+    "archive_placealias": ("p", "{r}.owner_id", ("owner_id", "name")),
+    "archive_speakeralias": ("s", "{r}.owner_id", ("owner_id", "name")),
 }
 EVENTS = ("INSERT", "UPDATE", "DELETE")
 # Indexes that hold every column the index is built from, so a build reads them instead of

@@ -30,7 +30,7 @@ from archive.facetindex.counting import date_order
 from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
 from archive.search.terms import TermIndex
 
-FORMAT = 6
+FORMAT = 7
 
 
 def snapshot_path() -> Path | None:
@@ -67,6 +67,7 @@ def snapshot_save(index: FacetIndex, path: Path) -> None:
         "slug": {k: list(v.items()) for k, v in labels.slug.items()},
         "name": {k: list(v.items()) for k, v in labels.name.items()},
         "parent": list(labels.parent.items()),
+        "aliases": {k: [[pk, list(v)] for pk, v in t.items()] for k, t in labels.aliases.items()},
     }
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,6 +144,8 @@ def snapshot_load(path: Path, token: str) -> FacetIndex | None:
         labels.name[subject] = {int(pk): names[pk] for pk, _slug in rows}
         labels.by_slug[subject] = {slug: int(pk) for pk, slug in rows}
     labels.parent = {int(pk): int(parent) for pk, parent in meta["parent"]}
+    for subject, owned in meta["aliases"].items():
+        labels.aliases[subject] = {int(pk): tuple(aliases) for pk, aliases in owned}
     index = FacetIndex(docs, labels, int(meta["position"]), token, words=words)
     for kind in KINDS:
         order = data.get(f"{kind}.order")

@@ -246,12 +246,18 @@ class Docs:
 
 @dataclass
 class Labels:
-    """Slug and name of every place, tag, outlet and speaker; places' parents."""
+    """Slug and name of every place, tag, outlet and speaker; places' parents; places' and
+    speakers' aliases."""
 
     slug: dict[str, dict[int, str]] = field(default_factory=dict)
     name: dict[str, dict[int, str]] = field(default_factory=dict)
     by_slug: dict[str, dict[str, int]] = field(default_factory=dict)
     parent: dict[int, int] = field(default_factory=dict)
+    # A place's or speaker's aliases, in the order they were added (by their ids).
+    aliases: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
+    # What is worked out once from these labels (an edit of a subject makes new labels; an
+    # edit of an article keeps them).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def set_rows(self, subject: str, rows: list[tuple], removed: Iterable[int] = ()) -> None:
         """Store (id, slug, name[, parent]) rows of one subject; forget the removed ids."""
@@ -277,6 +283,23 @@ class Labels:
                 else:
                     self.parent[pk] = row[3]
 
+    def set_aliases(
+        self, subject: str, rows: Iterable[tuple[int, str]], owners: Iterable[int] | None = None
+    ) -> None:
+        """Store (owner id, alias) rows of one subject, in the aliases' order: every owner's
+        (None), or these owners' only (an owner with no row has no aliases)."""
+        table = self.aliases.setdefault(subject, {})
+        if owners is None:
+            table.clear()
+        else:
+            for pk in owners:
+                table.pop(pk, None)
+        grouped: dict[int, list[str]] = {}
+        for owner, alias in rows:
+            grouped.setdefault(owner, []).append(alias)
+        for owner, found in grouped.items():
+            table[owner] = tuple(found)
+
     def ids(self, subject: str, slugs: list[str]) -> list[int]:
         """Return the ids of the subjects with these slugs (unknown slugs name nothing)."""
         lookup = self.by_slug.get(subject, {})
@@ -299,6 +322,7 @@ class Labels:
             {k: dict(v) for k, v in self.name.items()},
             {k: dict(v) for k, v in self.by_slug.items()},
             dict(self.parent),
+            {k: dict(v) for k, v in self.aliases.items()},
         )
 
 

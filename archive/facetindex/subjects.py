@@ -12,6 +12,7 @@ import numpy as np
 
 from archive.facetindex.counting import _holds, _nonzero, live_counts, newest_ids
 from archive.facetindex.store import FacetIndex
+from archive.search.query import NameTable, name_rows
 
 # Which of each kind's columns or pairs hold a subject, for its page's sections.
 SECTIONS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {
@@ -211,3 +212,12 @@ def sharing_ids(
     # Every article of the day holding the size-th one, so that any order within a day works.
     last = days[min(size, len(days)) - 1]
     return docs.ids[found[days >= last]].tolist()
+
+
+def subject_names(index: FacetIndex) -> NameTable:
+    """Return every place's and speaker's spellings, as a search reads them, from the labels:
+    worked out once for the labels (an edit of an article keeps them; of a subject, not)."""
+    labels = index.labels
+    if "names" not in labels.memo:
+        labels.memo["names"] = NameTable.from_rows(name_rows(labels.name, labels.aliases))
+    return labels.memo["names"]

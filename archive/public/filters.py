@@ -14,8 +14,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from archive.facetindex.runtime import index_current
 from archive.facetindex.store import FacetIndex
-from archive.facetindex.subjects import subject_public
+from archive.facetindex.subjects import subject_names, subject_public
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -30,7 +31,6 @@ from archive.models import (
     Tag,
 )
 from archive.public import walking
-from archive.public.caching import cached_read
 from archive.public.widgets import IsoDateInput
 from archive.search import query as search
 
@@ -143,8 +143,6 @@ class ArchiveFilter(django_filters.FilterSet):
 
     date_field = "article__published_on"
     facet_names: tuple[str, ...] = ()
-    # The archive's revision, when the caller knows it: keys the cached spellings of a search.
-    revision: int | None = None
     # The facet index, when the caller has it: slugs are turned into ids without a query.
     index: FacetIndex | None = None
     # Set by a caller that cuts best-match pages from the facet index (the list pages): an
@@ -238,31 +236,17 @@ class ArchiveFilter(django_filters.FilterSet):
     def search_terms(self, text: str) -> list[search.Term]:
         """Return the words and spellings text searches for, worked out once per request.
 
-        With the archive's revision known (the list views set it), they are also cached until
-        the next edit: finding the spellings of the names in the text takes a query.
+        The facet index says which places and speakers readers may see (only those lend their
+        spellings) and holds their names and aliases: no query, so nothing to cache.
         """
         memo = self.__dict__.setdefault("_terms", {})
         if text not in memo:
-            index = self.index
-            # Which places and speakers readers may see (and so lend their spellings): from
-            # the facet index when the caller has it, else from the database.
-            public = (
-                {
-                    "place": subject_public(index, "place", PLACE_DEPTH),
-                    "speaker": subject_public(index, "speaker", PLACE_DEPTH),
-                }
-                if index is not None
-                else None
+            index = self.index if self.index is not None else index_current()
+            memo[text] = search.parse_terms(
+                text,
+                public={kind: subject_public(index, kind, PLACE_DEPTH) for kind in search.NAMED},
+                names=subject_names(index),
             )
-            if self.revision is None:
-                memo[text] = search.parse_terms(text, public=public)
-            else:
-                memo[text] = cached_read(
-                    "terms",
-                    {"text": text},
-                    lambda: search.parse_terms(text, public=public),
-                    revision=self.revision,
-                )
         return memo[text]
 
     def text_search(self, queryset, text):

@@ -6,10 +6,9 @@ whole words, ignoring case and the shape of apostrophes. A longer name of anothe
 speaker that holds one of the subject's spellings ("Kharkiv region" for the city of Kharkiv)
 is matched too, and not counted, so a region's name is not taken for its city's.
 
-One query reads the subject's aliases, every other alias of its kind and the articles' texts;
-the facet index gives the latest `MAX_ARTICLES` articles and every other name of its kind (the
-names and aliases are the masks). A place named in tens of thousands of articles costs a
-bounded time.
+One query reads the articles' texts; the facet index gives the latest `MAX_ARTICLES` articles,
+the subject's aliases and every other name and alias of its kind (the masks). A place named in
+tens of thousands of articles costs a bounded time.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from django.db import connection
 
 from archive.facetindex.store import FacetIndex
 from archive.facetindex.subjects import subject_latest
-from archive.models import Article, Outlet, Place, PlaceAlias, Speaker, SpeakerAlias
+from archive.models import Article, Outlet, Place, Speaker
 
 _APOSTROPHE_SHAPES = ("’", "‘", "ʼ", "`")
 # At most this many articles (the latest) are read for one subject.
@@ -114,8 +113,8 @@ class NameMasks:
     """Names to mask with, folded to their words and joined by a character no spelling can
     span: one scan finds every name holding a spelling.
 
-    The names of a kind's subjects change only with the facet index (a new index at each
-    edit), so `_counted` folds and joins them once an index, not once a page.
+    The names and aliases of a kind's subjects change only with the facet index's labels, so
+    `_counted` folds and joins them once for the labels, not once a page.
     """
 
     names: list[str]
@@ -226,35 +225,24 @@ def spellings_count(
     )
 
 
-def _rows(latest: list[int], alias_model, owner_pk: int) -> list[tuple]:
-    """Read the subject's aliases, the other subjects' aliases (masks) and the latest articles'
-    texts, in one query.
+def _texts(latest: list[int]) -> list[tuple]:
+    """Read the latest articles' texts as article rows, in one query (none for no articles).
 
-    The aliases may come in any order; so may the parts of a UNION, which is why the rows
-    carry their kind. The other subjects' names are masks too; the caller has them (the facet
-    index's labels). Written in SQL: the ORM took longer to build this query than the database
-    to run it. Paragraphs come as JSON text and are decoded for the articles alone.
+    Written in SQL: the ORM took longer to build the query than the database to run it.
+    Paragraphs come as JSON text, decoded by `spellings_count`.
     """
+    if not latest:
+        return []
     quote = connection.ops.quote_name
-    article, outlet = Article._meta.db_table, Outlet._meta.db_table
-    aliases = (
-        f"SELECT CASE WHEN {quote('owner_id')} = %s THEN '{OWN}' ELSE '{MASK}' END,"
-        f" {quote('name')}, '', '', NULL FROM {quote(alias_model._meta.db_table)}"
-    )
-    params: list = [owner_pk]
-    sql = aliases
-    if latest:
-        sql = (
-            f"SELECT '{ARTICLE}', o.{quote('name')}, o.{quote('slug')}, a.{quote('headline')},"
-            f" CAST(a.{quote('paragraphs')} AS TEXT)"
-            f" FROM {quote(article)} a"
-            f" JOIN {quote(outlet)} o ON o.{quote('id')} = a.{quote('outlet_id')}"
-            f" WHERE a.{quote('id')} IN ({', '.join(['%s'] * len(latest))})"
-            f" UNION ALL {aliases}"
-        )
-        params = [*latest, owner_pk]
+    article, outlet = quote(Article._meta.db_table), quote(Outlet._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(
+            f"SELECT '{ARTICLE}', o.{quote('name')}, o.{quote('slug')}, a.{quote('headline')},"
+            f" CAST(a.{quote('paragraphs')} AS TEXT) FROM {article} a"
+            f" JOIN {outlet} o ON o.{quote('id')} = a.{quote('outlet_id')}"
+            f" WHERE a.{quote('id')} IN ({', '.join(['%s'] * len(latest))})",
+            latest,
+        )
         return cursor.fetchall()
 
 
@@ -265,23 +253,29 @@ def place_spellings(*, place: Place, index: FacetIndex) -> SubjectSpellings:
     a country's page would otherwise read most of the archive. The facet index names the
     latest articles and the other places' names without a query.
     """
-    return _counted(index, "place", place, PlaceAlias)
+    return _counted(index, "place", place)
 
 
 def speaker_spellings(*, speaker: Speaker, index: FacetIndex) -> SubjectSpellings:
     """Return which of a speaker's spellings each outlet printed in the published articles
     that quote them (`index` as for `place_spellings`)."""
-    return _counted(index, "speaker", speaker, SpeakerAlias)
+    return _counted(index, "speaker", speaker)
 
 
-def _counted(index: FacetIndex, subject: str, owner, alias_model) -> SubjectSpellings:
+def _counted(index: FacetIndex, subject: str, owner) -> SubjectSpellings:
     latest = subject_latest(index, subject, [owner.pk], MAX_ARTICLES, kinds=("article",))[
         "articles"
     ]
-    # The subjects' names, current, from the facet index's labels: no rows to read; folded
-    # and joined once an index. The subject's own name is among them and masks nothing.
+    # The subject's aliases and every name and alias of its kind, current, from the facet
+    # index's labels: only the articles are read. The names and aliases are folded and joined
+    # once for the labels; the subject's own among them mask nothing.
+    labels = index.labels
+    aliases = labels.aliases.get(subject, {})
     key = ("spelling-masks", subject)
-    if key not in index.memo:
-        index.memo[key] = NameMasks.of(index.labels.name.get(subject, {}).values())
-    rows = _rows(latest, alias_model, owner.pk)
-    return spellings_count(rows, name=owner.name, masks=index.memo[key])
+    if key not in labels.memo:
+        everyone = itertools.chain(
+            labels.name.get(subject, {}).values(), itertools.chain.from_iterable(aliases.values())
+        )
+        labels.memo[key] = NameMasks.of(everyone)
+    own = [(OWN, alias, "", "", None) for alias in aliases.get(owner.pk, ())]
+    return spellings_count([*own, *_texts(latest)], name=owner.name, masks=labels.memo[key])

@@ -90,7 +90,6 @@ class ArchiveListView(FilterView):
         self.filterset = self.get_filterset(self.get_filterset_class())
         self.revisions = request_revisions(request)
         self.index = index_current()
-        self.filterset.revision = self.revisions.content
         self.filterset.index = self.index
         self.filterset.rank_in_index = True
         valid = self.filterset.is_valid()

@@ -10,12 +10,11 @@ such as "the") does not filter: the queryset comes back whole, every row ranked 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 from typing import Any
 
 import numpy as np
@@ -82,73 +81,131 @@ def _runs(units: list[tuple[Words, bool]], i: int):
             yield n, tuple(word for words, _quoted in run for word in words)
 
 
-def _names(kinds: dict, filters: dict[str, tuple[Q, Q]]) -> list[tuple[str, int, str]]:
-    """Return (kind, owner id, spelling) for the places and speakers matching the filters."""
-    combined = None
-    for kind, (owner, alias) in kinds.items():
-        if kind not in filters:
-            continue
-        label = Value(kind, output_field=CharField())
-        owner_filter, alias_filter = filters[kind]
-        for queryset in (
-            owner.objects.filter(owner_filter).values_list(label, "pk", "name"),
-            alias.objects.filter(alias_filter).values_list(label, "owner_id", "name"),
+NAMED = ("place", "speaker")  # the kinds whose names and aliases a search understands
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_words(name: str) -> tuple[Words, str]:
+    # Names come back at every new table (after an edit of a place or speaker): each is cut
+    # into words once a process.
+    words = tuple(WORD.findall(name))
+    return words, _key(words)
+
+
+@dataclass(frozen=True)
+class NameTable:
+    """Every place's and speaker's spellings as runs of words: the owners each run names, and
+    each owner's spellings, its name first, then its aliases in the order they were added."""
+
+    owners: dict[str, tuple[tuple[str, int], ...]]
+    spellings: dict[tuple[str, int], tuple[Words, ...]]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, int, str]]) -> NameTable:
+        """Build from (kind, owner id, name or alias) rows, each owner's name before its
+        aliases (`name_rows`)."""
+        owners: dict[str, list[tuple[str, int]]] = {}
+        spellings: dict[tuple[str, int], list[Words]] = {}
+        for kind, pk, name in rows:
+            words, key = _name_words(name)
+            if not words:
+                continue
+            owner = (kind, pk)
+            spellings.setdefault(owner, []).append(words)
+            named = owners.setdefault(key, [])
+            if owner not in named:
+                named.append(owner)
+        return cls(
+            {key: tuple(found) for key, found in owners.items()},
+            {owner: tuple(words) for owner, words in spellings.items()},
+        )
+
+    @classmethod
+    def from_database(cls) -> NameTable:
+        """Build from the database in one query, for a caller without the facet index."""
+        parts: list[QuerySet] = []
+        for kind, owner, alias in (
+            ("place", Place, PlaceAlias),
+            ("speaker", Speaker, SpeakerAlias),
         ):
-            queryset = queryset.order_by()
-            combined = queryset if combined is None else combined.union(queryset, all=True)
-    return list(combined) if combined is not None else []
+            label = Value(kind, output_field=CharField())
+            for model, fields in ((owner, ("pk", Value(0))), (alias, ("owner_id", "pk"))):
+                parts.append(model._default_manager.order_by().values_list(label, *fields, "name"))
+        rows = list(parts[0].union(*parts[1:], all=True))
+        names: dict[str, dict[int, str]] = {}
+        aliases: dict[str, dict[int, list[str]]] = {}
+        for kind, pk, alias_pk, name in sorted(rows, key=lambda row: (row[0], row[1], row[2])):
+            if alias_pk:
+                aliases.setdefault(kind, {}).setdefault(pk, []).append(name)
+            else:
+                names.setdefault(kind, {})[pk] = name
+        return cls.from_rows(name_rows(names, aliases))
+
+
+def name_rows(
+    names: Mapping[str, Mapping[int, str]], aliases: Mapping[str, Mapping[int, Sequence[str]]]
+) -> Iterator[tuple[str, int, str]]:
+    """Yield (kind, owner id, spelling): places then speakers, by id, each name before its
+    aliases; from names and aliases by kind and owner (the facet index's labels hold both)."""
+    for kind in NAMED:
+        owned = aliases.get(kind, {})
+        for pk, name in sorted(names.get(kind, {}).items()):
+            yield kind, pk, name
+            for alias in owned.get(pk, ()):
+                yield kind, pk, alias
 
 
 def _spellings_by_name(
-    units: list[tuple[Words, bool]], public: Mapping[str, Collection[int]] | None = None
+    units: list[tuple[Words, bool]],
+    names: NameTable,
+    public: Mapping[str, Collection[int]] | None = None,
 ) -> dict[str, list[Words]]:
     """Map each place or speaker spelling found in the text to all spellings of its owner.
 
     `public` gives, per kind, the ids readers may see when the caller knows them (the facet
     index does); otherwise the database is asked."""
-    if not units:
-        return {}
-    kinds: dict[str, tuple[Any, Any]] = {
-        "place": (Place, PlaceAlias),
-        "speaker": (Speaker, SpeakerAlias),
-    }
     keys = {_key(words) for i in range(len(units)) for _n, words in _runs(units, i)}
-    starts = reduce(or_, (Q(name__istartswith=words[0]) for words, _quoted in units))
-    owners: dict[str, set[int]] = {}
-    for kind, pk, name in _names(kinds, dict.fromkeys(kinds, (starts, starts))):
-        if _key(tuple(WORD.findall(name))) in keys:
-            owners.setdefault(kind, set()).add(pk)
-    if not owners:
+    found = {owner for key in keys for owner in names.owners.get(key, ())}
+    if not found:
         return {}
-    family: dict[tuple[str, int], list[Words]] = {}
+    if public is None:
+        models: dict[str, Any] = {"place": Place, "speaker": Speaker}
+        public = {
+            kind: set(
+                models[kind]
+                ._default_manager.public()
+                .filter(pk__in=[pk for named, pk in found if named == kind])
+                .values_list("pk", flat=True)
+            )
+            for kind in NAMED
+        }
     # Only a public place or speaker lends its spellings: one only drafts name stays unnamed.
-    filters = {}
-    for kind, ids in owners.items():
-        if public is not None:
-            shown: Any = sorted(pk for pk in ids if pk in public[kind])
-            if not shown:
-                continue
-        else:
-            shown = kinds[kind][0]._default_manager.public().filter(pk__in=ids).values("pk")
-        filters[kind] = (Q(pk__in=shown), Q(owner_id__in=shown))
-    if not filters:
-        return {}
-    for kind, pk, name in _names(kinds, filters):
-        if words := tuple(WORD.findall(name)):
-            family.setdefault((kind, pk), []).append(words)
+    shown = sorted(
+        (owner for owner in found if owner[1] in public[owner[0]]),
+        key=lambda owner: (NAMED.index(owner[0]), owner[1]),
+    )
     by_name: dict[str, list[Words]] = {}
-    for spellings in family.values():
+    for owner in shown:
+        spellings = names.spellings[owner]
         for words in spellings:
             by_name.setdefault(_key(words), []).extend(spellings)
     return by_name
 
 
-def parse_terms(text: str, *, public: Mapping[str, Collection[int]] | None = None) -> list[Term]:
+def parse_terms(
+    text: str,
+    *,
+    public: Mapping[str, Collection[int]] | None = None,
+    names: NameTable | None = None,
+) -> list[Term]:
     """Turn query text into the terms an article must contain, spellings expanded.
 
-    `public`: the ids of the places and speakers readers may see, if the caller knows them."""
+    `public`: the ids of the places and speakers readers may see, and `names` every place's
+    and speaker's spellings, if the caller knows them (the facet index does)."""
     units = _units(text or "")
-    by_name = _spellings_by_name(units, public)
+    by_name = {}
+    if units:
+        by_name = _spellings_by_name(units, names or NameTable.from_database(), public)
     terms: list[Term] = []
     i = 0
     while i < len(units) and len(terms) < MAX_TERMS:

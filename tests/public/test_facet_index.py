@@ -2,10 +2,11 @@
 
 Random edits (tags added and removed, places moved and re-parented, articles published and
 unpublished, moved to another day or outlet, deleted; quotes and captions changed; tags merged
-and renamed), each followed by a comparison of every facet count, per-day count, subject page
-count, ranked index and article page's related articles the index gives with the database's own
-answer. Drafts never count.
-ARCHIVE_FACET_EDITS sets the number of edits (default 28: two rounds of every kind; a long run
+and renamed; aliases added, renamed, moved and deleted), each followed by a comparison of every
+facet count, per-day count, subject page count, ranked index, article page's related articles
+and the places' and speakers' names and aliases the index gives with the database's own answer.
+Drafts never count.
+ARCHIVE_FACET_EDITS sets the number of edits (default 30: two rounds of every kind; a long run
 uses thousands).
 """
 
@@ -27,7 +28,7 @@ from archive.facetindex import counting, tally
 from archive.facetindex.build import index_build
 from archive.facetindex.changelog import engine_for
 from archive.facetindex.runtime import index_current, index_rebuild
-from archive.facetindex.subjects import subject_ranking
+from archive.facetindex.subjects import subject_names, subject_ranking
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -41,6 +42,7 @@ from archive.models import (
 )
 from archive.public import facets, selectors
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
+from archive.search.query import NameTable
 from tests.factories import (
     ArticleFactory,
     OutletFactory,
@@ -54,7 +56,7 @@ from tests.public.facet_oracle import sql_days, sql_facets, sql_rankings, sql_re
 pytestmark = pytest.mark.django_db
 needs_tally = pytest.mark.skipif(tally.NATIVE is None, reason="tally.c not built (make install)")
 
-EDITS = int(os.environ.get("ARCHIVE_FACET_EDITS", "28"))
+EDITS = int(os.environ.get("ARCHIVE_FACET_EDITS", "30"))
 LISTS = (
     (ArticleFilter, Article, ("place", "tag", "outlet", "speaker")),
     (QuoteFilter, Quote, ("speaker", "place", "outlet", "tag")),
@@ -100,7 +102,7 @@ def _world(rng: random.Random):
             )
 
 
-KINDS_OF_EDIT = 14
+KINDS_OF_EDIT = 15
 
 
 def _edit(rng: random.Random, user, kind: int) -> str:
@@ -152,9 +154,32 @@ def _edit(rng: random.Random, user, kind: int) -> str:
             article.cited_outlets.clear()
         else:
             article.cited_outlets.add(rng.choice(list(Outlet.objects.all())))
+    elif kind == 13:
+        _edit_alias(rng, places)
     else:
         Article.objects.filter(pk=article.pk).update(status=ArticleStatus.IN_REVIEW)
     return f"edit {kind} on article {article.slug}"
+
+
+def _edit_alias(rng: random.Random, places: list[Place]) -> None:
+    """Add, rename, move or delete an alias of a place or a speaker."""
+    speakers = list(Speaker.objects.all())
+    owner_model, owners = rng.choice([(Place, places), (Speaker, speakers)])
+    aliases = owner_model.aliases.rel.related_model
+    existing = list(aliases.objects.all())
+    action = rng.randrange(4) if existing else 0
+    if action == 0:
+        aliases.objects.create(owner=rng.choice(owners), name=f"Alias {rng.randrange(10**6)}")
+    elif action == 1:
+        alias = rng.choice(existing)
+        alias.name = f"{alias.name} {rng.randrange(100)}"
+        alias.save()
+    elif action == 2:
+        alias = rng.choice(existing)
+        alias.owner = rng.choice(owners)
+        alias.save()
+    else:
+        rng.choice(existing).delete()
 
 
 def _random_filters(rng: random.Random, names: tuple[str, ...]) -> dict[str, list[str]]:
@@ -209,6 +234,9 @@ def _mismatches(index, rng: random.Random) -> list[str]:
         got = subject_ranking(index, subject, PLACE_DEPTH)
         if got != expected:
             problems.append(f"ranking of {subject}: {got} != {expected}")
+    # Every place's and speaker's names and aliases, as a search reads them.
+    if subject_names(index) != NameTable.from_database():
+        problems.append("names and aliases differ")
     for article in Article.objects.prefetch_related("places", "tags"):
         for size in (2, 5):  # two: the newest days' cut falls inside the window more often
             got = selectors.article_related(article=article, size=size)
