@@ -153,7 +153,7 @@ class QuoteKind(models.TextChoices):
 class InArticleQuerySet(models.QuerySet):
     """Quotes and captions: material that belongs to an article, at a position in it."""
 
-    # What a row of the list shows besides its article: the speaker, or the photo's agency.
+    # What a row of the list shows besides its article: the speaker, or the photo's agencies.
     list_related: tuple[str, ...] = ()
 
     def published(self):
@@ -171,12 +171,32 @@ class InArticleQuerySet(models.QuerySet):
             .prefetch_related("tags")
         )
 
+    # What a figure of it shows (archive_rows' quote_figure, caption_figure): its relations, and
+    # its own and their fields.
+    figure_related: tuple[str, ...] = ()
+    figure_fields: tuple[str, ...] = ()
+
+    def for_figures(self):
+        """Return rows with only what their figure on a subject page reads: the figure's own
+        fields and relations, the article's address, headline, source and date, its outlet's
+        name. Nothing else is read, and no tags."""
+        return self.select_related(*self.figure_related, "article__outlet").only(
+            *self.figure_fields,
+            "article__slug",
+            "article__headline",
+            "article__source_url",
+            "article__published_on",
+            "article__outlet__name",
+        )
+
     def get_by_natural_key(self, article_slug, position):
         return self.get(article__slug=article_slug, position=position)
 
 
 class QuoteQuerySet(InArticleQuerySet):
     list_related = ("speaker",)
+    figure_related = ("speaker",)
+    figure_fields = ("kind", "text", "speaker__name", "speaker__slug", "speaker__role")
 
     def with_statement_outlets(self):
         """Annotate each quote with how many other outlets published a quote of its statement."""
@@ -285,7 +305,17 @@ class Quote(VersionedModel):
 
 
 class PhotoCaptionQuerySet(InArticleQuerySet):
-    list_related = ("agency",)
+    list_related = ("agency", "distributor")
+    figure_related = ("agency", "distributor", "place")
+    figure_fields = (
+        "text",
+        "credit",
+        "taken_on",
+        "agency__name",
+        "distributor__name",
+        "place__name",
+        "place__slug",
+    )
 
 
 class PhotoCaption(VersionedModel):
