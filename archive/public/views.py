@@ -320,22 +320,20 @@ class SubjectDetailView(DetailView):
             raise Http404("No published material uses this.")
 
         def latest(rows, ids):
-            # The facet index says which rows, newest first; no query for an empty section.
-            found = {row.pk: row for row in rows.filter(pk__in=ids)} if ids else {}
+            # The facet index says which rows, newest first (so the database sorts nothing);
+            # no query for an empty section.
+            found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()} if ids else {}
             return [found[pk] for pk in ids if pk in found]
 
         context.update(
             subject_label=self.subject_label,
             counts=counts,
-            articles=latest(Article.objects.published().for_list(), newest["articles"]),
-            # Quotes and captions here show no tags, so their tags are not loaded.
-            quotes=latest(
-                Quote.objects.published().for_list().prefetch_related(None), newest["quotes"]
+            articles=latest(
+                Article.objects.published().for_list().defer("paragraphs"), newest["articles"]
             ),
-            captions=latest(
-                PhotoCaption.objects.published().for_list().prefetch_related(None),
-                newest["captions"],
-            ),
+            # Quotes and captions here are figures: no tags, nothing their figure does not show.
+            quotes=latest(Quote.objects.published().for_figures(), newest["quotes"]),
+            captions=latest(PhotoCaption.objects.published().for_figures(), newest["captions"]),
             list_query=f"{name}={self.object.slug}",
             shown=self.shown,
         )
