@@ -2,7 +2,7 @@
 
 Cached reads carry one in their cache key, so any edit, made by the admin, a command, a bulk
 insert or plain SQL, makes every older cached answer unreachable. The content revision goes up
-on every change; cached pages, search rankings and the spellings a search expands to use it.
+on every change; cached pages, search rankings and place and speaker spellings use it.
 The counts revision goes up only on changes to what counts are made of (publication status,
 dates, outlets, links to places and tags, who said a quote, names and slugs), so the facet,
 per-day and subject counts survive the most common edit, a correction to an article's text.
