@@ -1,5 +1,5 @@
-"""Links that change one filter of a list and keep every other parameter; the site's own
-addresses, each worked out once."""
+"""Links that change one filter of a list and keep every other parameter (one at a time, or
+a list's whole sidebar of facets); the site's own addresses, each worked out once."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
+
+from archive.public.markup import escaped
 
 register = template.Library()
 
@@ -43,6 +46,50 @@ def facet_toggle_url(context, name: str, value: str) -> str:
         values.append(value)
     params[name] = values
     return _url(params)
+
+
+@register.simple_tag(takes_context=True)
+def facet_sidebar(context, facets) -> SafeString:
+    """Return a list's sidebar: each facet's values, each a link that adds it to the filters
+    or takes it off, with its count.
+
+    The markup a template loop over the facets and their values printed (40 values a page,
+    each with its link worked out), to the character: written in Python at a fraction of the
+    cost. Every value is escaped as `{{ value }}` escapes it.
+    """
+    params = _params(context)
+    parts = ['<aside class="facets" id="facets" aria-label="Refine">\n    ']
+    for facet in facets:
+        name = escaped(facet.name)
+        parts.append(
+            f'\n    <section class="facet" aria-labelledby="facet-{name}">\n'
+            f'      <h2 id="facet-{name}">{escaped(facet.label)}</h2>\n      <ul>\n        '
+        )
+        for value in facet.values:
+            values = list(params.get(facet.name, []))
+            if value.slug in values:
+                values.remove(value.slug)
+            else:
+                values.append(value.slug)
+            link = escaped(_url({**params, facet.name: values}))
+            if value.selected:
+                opening = '<li class="selected">'
+                anchor = (
+                    f'<a href="{link}" aria-current="true">'
+                    '<span class="visually-hidden">Remove filter: </span>'
+                )
+            else:
+                opening, anchor = "<li>", f'<a href="{link}">'
+            parts.append(
+                f"\n        {opening}\n          {anchor}{escaped(value.label)}</a>\n"
+                f'          <span class="count">{escaped(value.count)}</span>\n'
+                "        </li>\n        "
+            )
+        if not facet.values:
+            parts.append('<li class="hint">No values.</li>\n        ')
+        parts.append("\n      </ul>\n    </section>\n    ")
+    parts.append("\n  </aside>")
+    return SafeString("".join(parts))
 
 
 @register.simple_tag(takes_context=True)
