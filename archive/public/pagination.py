@@ -62,15 +62,18 @@ class RankedPaginator(Paginator):
         number, bottom, top = _bounds(self, number)
         if top > len(self.ranked_ids):
             return self._get_page(self.object_list[bottom:top], number, self)
-        ids = self.ranked_ids[bottom:top]
-        rows = {row.pk: row for row in _by_id(self.fetch, ids)}
-        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+        return self._get_page(rows_by_id(self.fetch, self.ranked_ids[bottom:top]), number, self)
 
 
-def _by_id(fetch: QuerySet, ids: Sequence[int]) -> QuerySet:
-    """Return the rows with these ids, unordered: the page puts them in order itself. (Left
-    ordered, the database may walk its date index through every row to find twenty.)"""
-    return fetch.filter(pk__in=ids).order_by()
+def rows_by_id(fetch: QuerySet, ids: Sequence[int]) -> list:
+    """Return the rows of `fetch` with these ids, in the ids' order (a missing one left out),
+    and no query for no ids. The database is asked for them unordered: left ordered, it may
+    walk its date index through every row to find twenty."""
+    wanted = [int(pk) for pk in ids]
+    if not wanted:
+        return []
+    rows = {row.pk: row for row in fetch.filter(pk__in=wanted).order_by()}
+    return [rows[pk] for pk in wanted if pk in rows]
 
 
 class IdPaginator(Paginator):
@@ -92,6 +95,4 @@ class IdPaginator(Paginator):
 
     def page(self, number):
         number, bottom, top = _bounds(self, number)
-        wanted = [int(pk) for pk in self.ids[bottom:top]]
-        rows = {row.pk: row for row in _by_id(self.fetch, wanted)} if wanted else {}
-        return self._get_page([rows[pk] for pk in wanted if pk in rows], number, self)
+        return self._get_page(rows_by_id(self.fetch, self.ids[bottom:top]), number, self)

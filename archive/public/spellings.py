@@ -168,8 +168,8 @@ def spellings_count(
     names or already joined (`NameMasks`); the subject's own name among them masks nothing.
     """
     aliases: list[str] = []
-    given = masks if isinstance(masks, NameMasks) else None
-    more: list[str] = [] if isinstance(masks, NameMasks) else list(masks)
+    given = masks if isinstance(masks, NameMasks) else NameMasks.of(masks)
+    more: list[str] = []  # the masks among the rows
     articles: list[tuple[tuple[str, str], list[str]]] = []
     for kind, first, second, headline, paragraphs in rows:
         if kind == OWN:
@@ -191,9 +191,7 @@ def spellings_count(
     # A mask starts where the spelling it holds starts, or before: matched together, longest
     # first and leftmost first, a mask takes the words before the spelling inside it can.
     # The masks holding a spelling, from one scan of all their names.
-    holding = NameMasks.of(more).holding(ours)
-    if given is not None:
-        holding += given.holding(ours)
+    holding = given.holding(ours) + NameMasks.of(more).holding(ours)
     longer = [mask for mask, key in holding if key not in shown]
     pattern = spelling_pattern([*shown, *longer])
     counts: dict[tuple[str, str], Counter[str]] = {}

@@ -18,7 +18,7 @@ from archive.public import (
 )
 from archive.public.caching import cached_read
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
-from archive.public.pagination import IdPaginator, RankedPaginator
+from archive.public.pagination import IdPaginator, RankedPaginator, rows_by_id
 from archive.revision import Revisions, archive_revisions
 from archive.search import query as search
 
@@ -319,21 +319,16 @@ class SubjectDetailView(DetailView):
         if not any(counts.values()):
             raise Http404("No published material uses this.")
 
-        def latest(rows, ids):
-            # The facet index says which rows, newest first (so the database sorts nothing);
-            # no query for an empty section.
-            found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()} if ids else {}
-            return [found[pk] for pk in ids if pk in found]
-
+        # The facet index says which rows, newest first; each section's rows are fetched by id.
         context.update(
             subject_label=self.subject_label,
             counts=counts,
-            articles=latest(
+            articles=rows_by_id(
                 Article.objects.published().for_list().defer("paragraphs"), newest["articles"]
             ),
             # Quotes and captions here are figures: no tags, nothing their figure does not show.
-            quotes=latest(Quote.objects.published().for_figures(), newest["quotes"]),
-            captions=latest(PhotoCaption.objects.published().for_figures(), newest["captions"]),
+            quotes=rows_by_id(Quote.objects.published().for_figures(), newest["quotes"]),
+            captions=rows_by_id(PhotoCaption.objects.published().for_figures(), newest["captions"]),
             list_query=f"{name}={self.object.slug}",
             shown=self.shown,
         )

@@ -38,14 +38,16 @@ def _url(params: dict[str, list[str]]) -> str:
 @register.simple_tag(takes_context=True)
 def facet_toggle_url(context, name: str, value: str) -> str:
     """Return the query string with one facet value added, or removed if it is already there."""
-    params = dict(_params(context))
+    return _toggled(_params(context), name, value)
+
+
+def _toggled(params: dict[str, list[str]], name: str, value: str) -> str:
     values = list(params.get(name, []))
     if value in values:
         values.remove(value)
     else:
         values.append(value)
-    params[name] = values
-    return _url(params)
+    return _url({**params, name: values})
 
 
 @register.simple_tag(takes_context=True)
@@ -66,12 +68,7 @@ def facet_sidebar(context, facets) -> SafeString:
             f'      <h2 id="facet-{name}">{escaped(facet.label)}</h2>\n      <ul>\n        '
         )
         for value in facet.values:
-            values = list(params.get(facet.name, []))
-            if value.slug in values:
-                values.remove(value.slug)
-            else:
-                values.append(value.slug)
-            link = escaped(_url({**params, facet.name: values}))
+            link = escaped(_toggled(params, facet.name, value.slug))
             if value.selected:
                 opening = '<li class="selected">'
                 anchor = (
