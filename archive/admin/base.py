@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.managers import TaggableManager
 
-from archive.admin.forms import ArchiveAdminForm, ArchiveTagField, TagNamesForm
+from archive.admin.forms import ArchiveAdminForm, ArchiveTagField, KnownChoiceSelect, TagNamesForm
 from archive.editorial import history, tagging
 from archive.editorial.restore import history_restore
 from archive.models import Tag
@@ -55,7 +55,19 @@ class TagListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArchiveModelAdmin(SimpleHistoryAdmin):
+class KnownChoicesMixin:
+    """Foreign keys in `autocomplete_fields` get the autocomplete that shows the row's own
+    chosen object without a query (KnownChoiceSelect); for model admins and inlines."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KnownChoiceSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ArchiveModelAdmin(KnownChoicesMixin, SimpleHistoryAdmin):
     """Base admin for versioned, historied archive models."""
 
     form = ArchiveAdminForm

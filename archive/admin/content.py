@@ -9,12 +9,13 @@ from django.utils.text import Truncator
 
 from archive.admin.base import (
     ArchiveModelAdmin,
+    KnownChoicesMixin,
     TaggedAdminMixin,
     TagListFilter,
     count_column,
     tag_links,
 )
-from archive.admin.forms import ArchiveAdminForm, ArticleAdminForm
+from archive.admin.forms import ArchiveAdminForm, ArchiveInlineFormSet, ArticleAdminForm
 from archive.editorial.policy import policy_is_editor, policy_may_change, policy_may_delete
 from archive.editorial.workflow import article_status_set
 from archive.models import Article, ArticleStatus, PhotoCaption, Quote, count_of
@@ -34,11 +35,12 @@ class PublishedReadOnlyMixin:
         return allowed and (obj is None or self.delete_check(request.user, obj))
 
 
-class InlinePolicyMixin(PublishedReadOnlyMixin):
+class InlinePolicyMixin(KnownChoicesMixin, PublishedReadOnlyMixin):
     """Quotes and captions inline follow their article: `obj` is the article, and adding,
     changing or deleting one of them changes it."""
 
     delete_check = staticmethod(policy_may_change)
+    formset = ArchiveInlineFormSet
 
     def has_add_permission(self, request, obj=None):
         allowed = super().has_add_permission(request, obj)
@@ -63,7 +65,12 @@ class QuoteInline(InlinePolicyMixin, admin.StackedInline):
     classes = ["collapse"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("speaker", "place")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("speaker", "place")
+            .prefetch_related("tags")
+        )
 
 
 class CaptionInline(InlinePolicyMixin, admin.StackedInline):
@@ -85,7 +92,12 @@ class CaptionInline(InlinePolicyMixin, admin.StackedInline):
     classes = ["collapse"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agency", "distributor", "place")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("agency", "distributor", "place")
+            .prefetch_related("tags")
+        )
 
 
 class InArticleMixin:

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +49,45 @@ class TagSuggestWidget(forms.TextInput):
         return super().format_value(value)
 
 
+class KnownChoiceSelect(AutocompleteSelect):
+    """The admin's autocomplete for a foreign key, which shows the chosen object from the row
+    the form was opened on when the row already holds it (read with `select_related`), instead
+    of looking it up again: one query fewer per autocomplete on a change form, about twenty on
+    an article's with its quotes and captions. Anything else (a value posted that differs, a
+    field whose choices are filtered) is looked up as Django does."""
+
+    known = None  # the object the form's row points to, set by ArchiveAdminForm
+
+    def optgroups(self, name, value, attr=None):
+        selected_choices = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        known, field = self.known, self.choices.field
+        remote = self.field.remote_field
+        to_field = remote.model._meta.get_field(
+            getattr(remote, "field_name", remote.model._meta.pk.attname)
+        ).attname
+        if (
+            known is None
+            or self.choices.queryset.query.has_filters()
+            or selected_choices != {str(getattr(known, to_field))}
+        ):
+            return super().optgroups(name, value, attr)
+        # Django's optgroups with its one query's one row (same options, same arguments).
+        default = (None, [], 0)
+        if not self.is_required:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        option_value = getattr(known, to_field)
+        default[1].append(
+            self.create_option(
+                name,
+                option_value,
+                field.label_from_instance(known),
+                selected_choices,
+                len(default[1]),
+            )
+        )
+        return [default]
+
+
 class ArchiveTagField(TagField):
     """Comma-separated tag names, matched to existing tags ignoring case and punctuation."""
 
@@ -89,6 +129,10 @@ class ArchiveAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["seen_version"].initial = self.instance.version
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the related wrapper
+            if isinstance(widget, KnownChoiceSelect) and widget.field.is_cached(self.instance):
+                widget.known = widget.field.get_cached_value(self.instance)
 
     def clean(self):
         cleaned = super().clean()
@@ -155,6 +199,57 @@ class ArchiveAdminForm(forms.ModelForm):
             when,
             changed,
         )
+
+
+class ArchiveInlineFormSet(forms.BaseInlineFormSet):
+    """An article's quotes or captions inline, where a row the editor left as it was is not
+    checked again.
+
+    Django cleans every row of the formset on a save, the unchanged ones too: each row's
+    choices looked up, its foreign keys and constraints checked, its version locked and
+    compared, about ten queries a row, for rows the save then leaves alone. Here a stored row
+    whose fields all came back as they are stored is treated like an empty extra row: not
+    validated and not saved, so an article's save costs what it changes. A row with any
+    change (deletion included) is checked in full, as before. That includes a row someone
+    else changed after the form was opened: it posts what the editor saw, which differs from
+    what is stored, so its version check refuses it as before.
+    """
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if self.is_bound and index is not None and index < self.initial_form_count():
+            kwargs["empty_permitted"] = True
+        return kwargs
+
+    def validate_unique(self):
+        """Django's check that no two rows share a position (or any other unique set of
+        fields), with the untouched rows taking part as what they hold: their stored values,
+        which are what they posted. The model's own check cannot stand in, since it leaves
+        out the article the rows belong to."""
+        untouched = [
+            form
+            for form in self.initial_forms
+            if form.is_valid() and not form.has_changed() and not form.cleaned_data
+        ]
+        for form in untouched:
+            form.cleaned_data = self._stored_unique_values(form)
+        try:
+            super().validate_unique()
+        finally:
+            for form in untouched:
+                form.cleaned_data = {}
+
+    def _stored_unique_values(self, form) -> dict:
+        instance = form.instance
+        checks, _ = instance._get_unique_checks(include_meta_constraints=True)
+        values = {}
+        for _model, names in checks:
+            for name in names:
+                if name == self.fk.name:
+                    values[name] = self.instance
+                elif name in form.fields:
+                    values[name] = getattr(instance, instance._meta.get_field(name).attname)
+        return values
 
 
 class ParagraphsField(forms.CharField):

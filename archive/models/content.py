@@ -24,10 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-from taggit.managers import TaggableManager
 
 from archive.models.base import SlugQuerySet, slug_url
-from archive.models.tag_managers import ListedTags
+from archive.models.tag_managers import ArchiveTags
 from archive.versioning import SnapshotHistory, VersionedModel
 
 # What readers may see of the people, places, tags and outlets the archive names: only those
@@ -104,8 +103,8 @@ class Article(VersionedModel):
     places: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "Place", blank=True, related_name="articles"
     )
-    tags = TaggableManager(
-        blank=True, through="ArticleTag", related_name="articles", manager=ListedTags
+    tags = ArchiveTags(
+        blank=True, through="ArticleTag", related_name="articles"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -246,8 +245,8 @@ class Quote(VersionedModel):
         help_text="How the words reached the outlet: slugs of the outlets they passed through, "
         "first to last (e.g. tass). Empty: taken from the outlets the article cites.",
     )
-    tags = TaggableManager(
-        blank=True, through="QuoteTag", related_name="quotes", manager=ListedTags
+    tags = ArchiveTags(
+        blank=True, through="QuoteTag", related_name="quotes"
     )
 
     objects = QuoteQuerySet.as_manager()
@@ -348,8 +347,8 @@ class PhotoCaption(VersionedModel):
     place = models.ForeignKey(
         "Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="captions"
     )
-    tags = TaggableManager(
-        blank=True, through="CaptionTag", related_name="captions", manager=ListedTags
+    tags = ArchiveTags(
+        blank=True, through="CaptionTag", related_name="captions"
     )
 
     objects = PhotoCaptionQuerySet.as_manager()

@@ -14,11 +14,10 @@ from django.db.models import (
     Q,
 )
 from simple_history.models import HistoricalRecords
-from taggit.managers import TaggableManager
 
 from archive.models.base import SlugQuerySet, slug_url
 from archive.models.content import Article, PhotoCaption, Quote, published_uses
-from archive.models.tag_managers import ListedTags
+from archive.models.tag_managers import ArchiveTags
 from archive.versioning import SnapshotHistory, VersionedModel
 
 # --- Outlets --------------------------------------------------------------------------------
@@ -147,8 +146,8 @@ class Place(VersionedModel):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    tags = TaggableManager(
-        blank=True, through="PlaceTag", related_name="places", manager=ListedTags
+    tags = ArchiveTags(
+        blank=True, through="PlaceTag", related_name="places"
     )
 
     objects = PlaceQuerySet.as_manager()
@@ -260,8 +259,8 @@ class Speaker(VersionedModel):
         related_name="spokespeople",
         help_text="The speaker whose statements this one gives, e.g. a ministry for its spokesman.",
     )
-    tags = TaggableManager(
-        blank=True, through="SpeakerTag", related_name="speakers", manager=ListedTags
+    tags = ArchiveTags(
+        blank=True, through="SpeakerTag", related_name="speakers"
     )
 
     objects = SpeakerQuerySet.as_manager()
