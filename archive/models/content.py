@@ -103,9 +103,7 @@ class Article(VersionedModel):
     places: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "Place", blank=True, related_name="articles"
     )
-    tags = ArchiveTags(
-        blank=True, through="ArticleTag", related_name="articles"
-    )
+    tags = ArchiveTags(blank=True, through="ArticleTag", related_name="articles")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -245,9 +243,7 @@ class Quote(VersionedModel):
         help_text="How the words reached the outlet: slugs of the outlets they passed through, "
         "first to last (e.g. tass). Empty: taken from the outlets the article cites.",
     )
-    tags = ArchiveTags(
-        blank=True, through="QuoteTag", related_name="quotes"
-    )
+    tags = ArchiveTags(blank=True, through="QuoteTag", related_name="quotes")
 
     objects = QuoteQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])
@@ -347,9 +343,7 @@ class PhotoCaption(VersionedModel):
     place = models.ForeignKey(
         "Place", null=True, blank=True, on_delete=models.SET_NULL, related_name="captions"
     )
-    tags = ArchiveTags(
-        blank=True, through="CaptionTag", related_name="captions"
-    )
+    tags = ArchiveTags(blank=True, through="CaptionTag", related_name="captions")
 
     objects = PhotoCaptionQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])

@@ -146,9 +146,7 @@ class Place(VersionedModel):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    tags = ArchiveTags(
-        blank=True, through="PlaceTag", related_name="places"
-    )
+    tags = ArchiveTags(blank=True, through="PlaceTag", related_name="places")
 
     objects = PlaceQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])
@@ -259,9 +257,7 @@ class Speaker(VersionedModel):
         related_name="spokespeople",
         help_text="The speaker whose statements this one gives, e.g. a ministry for its spokesman.",
     )
-    tags = ArchiveTags(
-        blank=True, through="SpeakerTag", related_name="speakers"
-    )
+    tags = ArchiveTags(blank=True, through="SpeakerTag", related_name="speakers")
 
     objects = SpeakerQuerySet.as_manager()
     history = HistoricalRecords(bases=[SnapshotHistory])
