@@ -109,3 +109,43 @@ def test_editor_tags_bulk_tags_merges_and_sees_it_on_the_public_page(page, live_
     # Nothing refused or missing (the admin declares no favicon; browsers ask anyway).
     errors = [m.location["url"] for m in page.console_errors]
     assert [url for url in errors if not url.endswith("/favicon.ico")] == []
+
+
+def test_editor_edits_one_quote_inline_and_is_stopped_from_doubling_a_position(page, live_server):
+    """Only the quote the editor changes is checked and saved; a position another, untouched
+    quote holds is refused with a message, and nothing is saved until it is put right."""
+    call_command("load_archive", "--no-progress", stdout=io.StringIO())
+    call_command("setup_roles", stdout=io.StringIO())
+    make_user("edna", "editor")
+    base = live_server.url
+    scroll = Article.objects.get(slug=SCROLL)
+    first, second = Quote.objects.filter(article=scroll).order_by("position")[:2]
+    log_in(page, base, "edna")
+    page.goto(f"{base}/admin/archive/article/{scroll.pk}/change/")
+    # The quotes are folded away; open the group, then the second quote's position.
+    page.locator("#quotes-group details summary").first.click()
+    position = page.locator("input#id_quotes-1-position")
+    expect(position).to_have_value(str(second.position))
+    position.fill(str(first.position))
+    page.locator("input[name=_save]").first.click()
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator("#quotes-group")).to_contain_text("Please correct the duplicate")
+    screenshot(page, "admin-10-duplicate-position")
+    second.refresh_from_db()
+    assert second.position != first.position
+
+    # Put right: a new position and new words for that quote only.
+    page.locator("input#id_quotes-1-position").fill("99")
+    page.locator("textarea#id_quotes-1-text").fill("Words the editor corrected")
+    page.locator("input[name=_save]").first.click()
+    page.wait_for_url(f"{base}/admin/archive/article/")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    screenshot(page, "admin-11-quote-saved")
+    second.refresh_from_db()
+    first_after = Quote.objects.get(pk=first.pk)
+    assert (second.position, second.text) == (99, "Words the editor corrected")
+    assert (first_after.position, first_after.text, first_after.version) == (
+        first.position,
+        first.text,
+        first.version,
+    )
