@@ -40,7 +40,6 @@ class InlinePolicyMixin(KnownChoicesMixin, PublishedReadOnlyMixin):
     changing or deleting one of them changes it."""
 
     delete_check = staticmethod(policy_may_change)
-    formset = ArchiveInlineFormSet
 
     def has_add_permission(self, request, obj=None):
         allowed = super().has_add_permission(request, obj)
@@ -50,6 +49,7 @@ class InlinePolicyMixin(KnownChoicesMixin, PublishedReadOnlyMixin):
 class QuoteInline(InlinePolicyMixin, admin.StackedInline):
     model = Quote
     form = ArchiveAdminForm
+    formset = ArchiveInlineFormSet
     formfield_overrides = ArchiveModelAdmin.formfield_overrides
     extra = 0
     fields = [
@@ -76,6 +76,7 @@ class QuoteInline(InlinePolicyMixin, admin.StackedInline):
 class CaptionInline(InlinePolicyMixin, admin.StackedInline):
     model = PhotoCaption
     form = ArchiveAdminForm
+    formset = ArchiveInlineFormSet
     formfield_overrides = ArchiveModelAdmin.formfield_overrides
     extra = 0
     fields = [
