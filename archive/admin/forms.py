@@ -226,29 +226,28 @@ class ArchiveInlineFormSet(forms.BaseInlineFormSet):
         fields), with the untouched rows taking part as what they hold: their stored values,
         which are what they posted. The model's own check cannot stand in, since it leaves
         out the article the rows belong to."""
-        untouched = [
-            form
-            for form in self.initial_forms
-            if form.is_valid() and not form.has_changed() and not form.cleaned_data
-        ]
-        for form in untouched:
-            form.cleaned_data = self._stored_unique_values(form)
+        # A stored row that came back as it is stored was not cleaned (see get_form_kwargs).
+        untouched = [form for form in self.initial_forms if not form.has_changed()]
+        if untouched:
+            checks, _ = untouched[0].instance._get_unique_checks(include_meta_constraints=True)
+            names = {name for _model, fields in checks for name in fields}
+            for form in untouched:
+                form.cleaned_data = self._stored_values(form, names)
         try:
             super().validate_unique()
         finally:
             for form in untouched:
                 form.cleaned_data = {}
 
-    def _stored_unique_values(self, form) -> dict:
+    def _stored_values(self, form, names: set[str]) -> dict:
+        """The row's stored values of these fields, as its cleaned data would hold them."""
         instance = form.instance
-        checks, _ = instance._get_unique_checks(include_meta_constraints=True)
         values = {}
-        for _model, names in checks:
-            for name in names:
-                if name == self.fk.name:
-                    values[name] = self.instance
-                elif name in form.fields:
-                    values[name] = getattr(instance, instance._meta.get_field(name).attname)
+        for name in names:
+            if name == self.fk.name:
+                values[name] = self.instance
+            elif name in form.fields:
+                values[name] = getattr(instance, instance._meta.get_field(name).attname)
         return values
 
 

@@ -37,16 +37,16 @@ class ListedTags(_TaggableManager):
 
 class ArchiveTags(TaggableManager):
     """taggit's field with `ListedTags` as its manager, whose value in a form (an admin's
-    change form, its inline rows) is read from the rows' prefetched tags where they were
-    prefetched, instead of one query a row. taggit's own query has no order, and the tag
-    field sorts the names it shows and compares, so the order does not matter."""
+    change form, its inline rows) is read through that manager: from the rows' prefetched
+    tags where they were prefetched (`ListedTags.get_queryset`), instead of one query a row.
+    taggit's own query has no order, and the tag field sorts the names it shows and
+    compares, so the order does not matter."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("manager", ListedTags)
         super().__init__(*args, **kwargs)
 
     def value_from_object(self, obj):
-        cached = getattr(obj, "_prefetched_objects_cache", None)
-        if obj.pk is not None and cached and self.name in cached:
-            return list(cached[self.name])
-        return super().value_from_object(obj)
+        if obj.pk is None:
+            return []
+        return list(getattr(obj, self.name).all())
