@@ -86,3 +86,34 @@ def test_prefetched_tags_are_taggits_in_one_query_and_a_new_query_still_filters(
         "shared",
     ]
     assert row.tags.filter(name="shared").count() == 1
+
+
+@pytest.mark.parametrize("model", [Article, Quote, PhotoCaption])
+def test_tags_given_act_as_djangos_prefetch_with_no_query(model, django_assert_num_queries):
+    """`tags_given` fills the prefetch cache as Django does: if a Django upgrade changes how a
+    prefetched queryset is kept, this fails."""
+    from archive.models import Tag
+    from archive.models.tag_managers import tags_given
+
+    factory = {Article: ArticleFactory, Quote: QuoteFactory, PhotoCaption: PhotoCaptionFactory}
+    items = [factory[model]() for _ in range(3)]
+    for i, item in enumerate(items):
+        item.tags.add(*[f"given {i} {n}" for n in range(i + 1)])
+    pks = [item.pk for item in items]
+    prefetched = {
+        row.pk: row.tags.all() for row in model.objects.filter(pk__in=pks).prefetch_related("tags")
+    }
+    rows = list(model.objects.filter(pk__in=pks))
+    known = {row.pk: list(Tag.objects.filter(pk__in=row.tags.values("pk"))) for row in rows}
+    tags_given(rows[:2], known)
+    with django_assert_num_queries(0):
+        for row in rows[:2]:
+            assert [tag.name for tag in row.tags.all()] == [tag.name for tag in known[row.pk]]
+            assert bool(row.tags.all())
+            assert type(row.tags.all()) is type(prefetched[row.pk])
+            assert row.tags.all()._prefetch_done is prefetched[row.pk]._prefetch_done is True
+    # A row given nothing reads its own tags; a queryset made from a given one asks the
+    # database again, for that row alone.
+    assert sorted(tag.name for tag in rows[2].tags.all()) == ["given 2 0", "given 2 1", "given 2 2"]
+    assert [tag.name for tag in rows[1].tags.all().order_by("-name")] == ["given 1 1", "given 1 0"]
+    assert rows[0].tags.filter(name__startswith="given").count() == 1

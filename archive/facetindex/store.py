@@ -125,6 +125,9 @@ class Docs:
     # The rooms the appended arrays lie in (see `Room`), by array: "ids", a column's or a
     # pair's name with "column:", "slots:" or "values:" before it.
     rooms: dict[str, Room] = field(default_factory=dict, compare=False, repr=False)
+    # How many of the first ids are in ascending order (worked out when first asked): built
+    # and compacted documents are in id order, appended ones follow them in any order.
+    ordered: int | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def empty(cls, kind: str) -> Docs:
@@ -184,6 +187,51 @@ class Docs:
     def size(self) -> int:
         return len(self.ids)
 
+    def _ordered(self) -> int:
+        if self.ordered is None:
+            falls = np.flatnonzero(self.ids[1:] < self.ids[:-1])
+            self.ordered = int(falls[0]) + 1 if len(falls) else self.size
+        return self.ordered
+
+    def live_slots(self, ids: np.ndarray) -> np.ndarray:
+        """Return each id's live slot, or -1 for an id with none (not published, or not yet in
+        the index): a binary search among the ids in order, a scan of those appended after."""
+        ids = np.asarray(ids, dtype=np.int64)
+        found = np.full(len(ids), -1, dtype=np.int64)
+        ordered = self._ordered()
+        if ordered and len(ids):
+            at = np.minimum(np.searchsorted(self.ids[:ordered], ids), ordered - 1)
+            hit = (self.ids[at] == ids) & self.alive[at]
+            found[hit] = at[hit]
+        if ordered < self.size and (missing := found < 0).any():
+            tail = self.ids[ordered:]
+            positions = np.flatnonzero(np.isin(tail, ids[missing])) + ordered
+            live = {int(self.ids[p]): int(p) for p in positions if self.alive[p]}
+            for i in np.flatnonzero(missing):
+                found[i] = live.get(int(ids[i]), -1)
+        return found
+
+    def values_of(self, name: str, slots: np.ndarray) -> list[np.ndarray]:
+        """Return each slot's values of a pair (its tags, say), in the order they were read."""
+        pair_slots, values = self.pairs[name]
+        offsets = self.heads.get(name)
+        if offsets is None or len(offsets) < 2:
+            offsets = np.zeros(1, dtype=np.int64)
+        head_slots, end = len(offsets) - 1, int(offsets[-1])
+        wanted = [int(slot) for slot in slots]
+        appended: dict[int, list[int]] = {}
+        if any(slot >= head_slots for slot in wanted):
+            # The pairs appended after the head, in one pass.
+            tail = pair_slots[end:]
+            for position in np.flatnonzero(np.isin(tail, [s for s in wanted if s >= head_slots])):
+                appended.setdefault(int(tail[position]), []).append(end + int(position))
+        return [
+            values[int(offsets[slot]) : int(offsets[slot + 1])]
+            if slot < head_slots
+            else values[appended.get(slot, [])]
+            for slot in wanted
+        ]
+
     def live_count(self) -> int:
         return int(np.count_nonzero(self.alive))
 
@@ -224,11 +272,14 @@ class Docs:
             },
             self.heads,
             rooms,
+            self._ordered(),
         )
 
     def compacted(self) -> tuple[Docs, np.ndarray]:
-        """Return the documents without dead slots, and each old slot's new slot (-1: dropped)."""
+        """Return the documents without dead slots, in id order as a build reads them, and each
+        old slot's new slot (-1: dropped)."""
         keep = np.flatnonzero(self.alive)
+        keep = keep[np.argsort(self.ids[keep], kind="stable")]
         moved = np.full(self.size, -1, dtype=np.int32)
         moved[keep] = np.arange(len(keep), dtype=np.int32)
         pairs = {}

@@ -3,7 +3,8 @@
 A subject page (a place, speaker, tag or outlet) counts its published articles, quotes and
 captions by the same rules as its lists (archive.public.selectors); a ranked index lists every
 subject readers may see (`public()` on its queryset: one that published material uses, and for
-a place, one that holds such a place) with its count, most first.
+a place, one that holds such a place) with its count, most first. And the tags of the rows a
+page shows (`document_tags`), which a page would otherwise read with a query of its own.
 """
 
 from __future__ import annotations
@@ -89,6 +90,17 @@ def subject_summary(
         counts[SECTION_NAMES[kind]] = int(np.count_nonzero(mask))
         latest[SECTION_NAMES[kind]] = newest_ids(index, kind, mask, size).tolist()
     return counts, latest
+
+
+def document_tags(index: FacetIndex, kind: str, ids: list[int]) -> dict[int, list[int]]:
+    """Return the tag ids of each published document of a kind ("article", "quote" or
+    "caption") with one of these ids; an id the index has no published document for is left
+    out (a draft, or one published since the index last caught up)."""
+    docs = index.docs[kind]
+    slots = docs.live_slots(np.asarray(ids, dtype=np.int64))
+    known = [(pk, slot) for pk, slot in zip(ids, slots.tolist(), strict=True) if slot >= 0]
+    values = docs.values_of("tag", np.array([slot for _, slot in known], dtype=np.int64))
+    return {pk: tags.tolist() for (pk, _), tags in zip(known, values, strict=True)}
 
 
 def _live_values(index: FacetIndex, kind: str, source: tuple[str, str]) -> np.ndarray:

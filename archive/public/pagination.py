@@ -15,6 +15,8 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
+from archive.public.rowtags import tags_from_index
+
 
 def _bounds(paginator: Paginator, number) -> tuple[int, int, int]:
     """Return the page number and the positions of its first and after-last rows."""
@@ -66,14 +68,23 @@ class RankedPaginator(Paginator):
 
 
 def rows_by_id(fetch: QuerySet, ids: Sequence[int]) -> list:
-    """Return the rows of `fetch` with these ids, in the ids' order (a missing one left out),
-    and no query for no ids. The database is asked for them unordered: left ordered, it may
-    walk its date index through every row to find twenty."""
+    """Return the rows of `fetch` (published rows) with these ids, in the ids' order (a missing
+    one left out), and no query for no ids. The database is asked for them unordered: left
+    ordered, it may walk its date index through every row to find twenty. Tags `fetch` would
+    prefetch come from the facet index instead (`rowtags`)."""
     wanted = [int(pk) for pk in ids]
     if not wanted:
         return []
+    lookups = fetch._prefetch_related_lookups  # type: ignore[attr-defined]
+    tagged = "tags" in lookups
+    if tagged:
+        others = [lookup for lookup in lookups if lookup != "tags"]
+        fetch = fetch.prefetch_related(None).prefetch_related(*others)
     rows = {row.pk: row for row in fetch.filter(pk__in=wanted).order_by()}
-    return [rows[pk] for pk in wanted if pk in rows]
+    found = [rows[pk] for pk in wanted if pk in rows]
+    if tagged:
+        tags_from_index(found)
+    return found
 
 
 class IdPaginator(Paginator):

@@ -16,6 +16,7 @@ import unicodedata
 from django.db.models import Exists, OuterRef, Q
 
 from archive.models import Article, PhotoCaption
+from archive.public.rowtags import tags_from_index
 from archive.search.query import STOP_WORDS, WORD
 
 WINDOW_DAYS = 3
@@ -86,7 +87,8 @@ def article_captions(*, article: Article, window_days: int = WINDOW_DAYS) -> lis
     """Return an article's captions in order, each with `siblings`: the same photo's captions
     in other outlets' published articles, oldest first.
 
-    One query reads the article's captions and every candidate together (and one their tags).
+    One query reads the article's captions and every candidate together (their tags come from the
+    facet index, `rowtags`).
     The two sides are a UNION of ids rather than an OR: each is read by the caption's article
     index, where PostgreSQL would read the whole table for the OR.
     """
@@ -98,9 +100,9 @@ def article_captions(*, article: Article, window_days: int = WINDOW_DAYS) -> lis
         PhotoCaption.objects.filter(pk__in=own_ids.union(candidate_ids, all=True))
         .select_related("agency", "distributor", "place", "article__outlet")
         .defer("article__paragraphs")
-        .prefetch_related("tags")
         .order_by("article__published_on", "article__slug", "position")
     )
+    tags_from_index(rows)
     own = sorted((c for c in rows if c.article_id == article.pk), key=lambda c: c.position)
     others = [c for c in rows if c.article_id != article.pk]
     for caption in own:

@@ -31,6 +31,7 @@ from archive.models import (
     Speaker,
     Tag,
 )
+from archive.public.rowtags import tags_from_index
 from archive.public.walking import column_in, linked
 
 
@@ -46,28 +47,28 @@ def article_for_page(*, slug: str, captions: bool = True) -> Article:
     """Return a published article with everything its page shows, in a fixed number of queries.
 
     captions=False leaves the captions to the caller (the page reads them with the same photo's
-    captions in other outlets, `photos.article_captions`).
+    captions in other outlets, `photos.article_captions`). The tags of the article, its quotes
+    and its captions come from the facet index (`rowtags`).
     """
-    quotes = (
-        Quote.objects.select_related("speaker", "place")
-        .with_statement_outlets()
-        .prefetch_related("tags")
-    )
-    caption_rows = PhotoCaption.objects.select_related(
-        "agency", "distributor", "place"
-    ).prefetch_related("tags")
+    quotes = Quote.objects.select_related("speaker", "place").with_statement_outlets()
+    caption_rows = PhotoCaption.objects.select_related("agency", "distributor", "place")
     queryset = (
         Article.objects.published()
         .select_related("outlet")
         .prefetch_related(
-            "tags",
             "places",
             "cited_outlets",
             Prefetch("quotes", queryset=quotes),
             *([Prefetch("captions", queryset=caption_rows)] if captions else []),
         )
     )
-    return queryset.get(slug=slug)
+    article = queryset.get(slug=slug)
+    index = index_current()
+    tags_from_index([article], index=index)
+    tags_from_index(list(article.quotes.all()), index=index)
+    if captions:
+        tags_from_index(list(article.captions.all()), index=index)
+    return article
 
 
 def article_paragraph_segments(*, article: Article) -> list[list[Segment]]:

@@ -28,7 +28,7 @@ from archive.facetindex import counting, tally
 from archive.facetindex.build import index_build
 from archive.facetindex.changelog import engine_for
 from archive.facetindex.runtime import index_current, index_rebuild
-from archive.facetindex.subjects import subject_names, subject_ranking
+from archive.facetindex.subjects import document_tags, subject_names, subject_ranking
 from archive.models import (
     PLACE_DEPTH,
     Article,
@@ -40,8 +40,9 @@ from archive.models import (
     Speaker,
     Tag,
 )
-from archive.public import facets, selectors
+from archive.public import facets, rowtags, selectors
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
+from archive.public.rowtags import tags_from_index
 from archive.search.query import NameTable
 from tests.factories import (
     ArticleFactory,
@@ -237,11 +238,37 @@ def _mismatches(index, rng: random.Random) -> list[str]:
     # Every place's and speaker's names and aliases, as a search reads them.
     if subject_names(index) != NameTable.from_database():
         problems.append("names and aliases differ")
+    problems += _tag_mismatches(index)
     for article in Article.objects.prefetch_related("places", "tags"):
         for size in (2, 5):  # two: the newest days' cut falls inside the window more often
             got = selectors.article_related(article=article, size=size)
             if got != (expected := sql_related(article, size=size)):
                 problems.append(f"related to {article.slug} ({size}): {got} != {expected}")
+    return problems
+
+
+def _tag_mismatches(index) -> list[str]:
+    """Return every published row whose tags from the index (as a page shows them) are not its
+    tags in the database, and every draft row the index gives tags to."""
+    problems = []
+    for model in (Article, Quote, PhotoCaption):
+        rows = list(model.objects.published())
+        kind = rowtags.KINDS[model._meta.model_name]
+        # The index is current: it holds every published row (none is left to a prefetch).
+        if set(document_tags(index, kind, [row.pk for row in rows])) != {row.pk for row in rows}:
+            problems.append(f"published {model.__name__} rows missing from the index")
+        tags_from_index(rows, index=index)
+        for row in rows:
+            got = [(tag.pk, tag.slug, tag.name) for tag in row.tags.all()]
+            expected = sorted(
+                model.objects.get(pk=row.pk).tags.values_list("pk", "slug", "name"),
+                key=lambda tag: (tag[2].casefold(), tag[2]),
+            )
+            if got != expected:
+                problems.append(f"tags of {model.__name__} {row.pk}: {got} != {expected}")
+        drafts = model.objects.exclude(pk__in=model.objects.published().values("pk"))
+        if held := document_tags(index, kind, list(drafts.values_list("pk", flat=True))):
+            problems.append(f"drafts given tags: {model.__name__} {held}")
     return problems
 
 
@@ -378,6 +405,38 @@ def test_a_second_rebuild_after_pruning_leaves_an_index_that_is_not_stale(settin
     assert not engine_for_default().changes_since(index.position).stale
     assert runtime._state["index"] is index  # kept: the next request builds nothing
     assert index_current().position == index.position
+
+
+def test_a_documents_slot_and_tags_are_found_in_order_appended_and_after_compacting():
+    from archive.facetindex.store import Docs
+
+    def docs(ids, tags):
+        return Docs(
+            np.array(ids, dtype=np.int64),
+            np.ones(len(ids), dtype=np.bool_),
+            {"day": np.zeros(len(ids), dtype=np.int32), "outlet": np.zeros(len(ids), np.int32)},
+            {"tag": (np.array([s for s, _ in tags], np.int64), np.array([t for _, t in tags]))},
+        ).sorted()
+
+    built = docs([3, 5, 9], [(0, 30), (2, 90), (2, 91)])
+    assert built.live_slots(np.array([9, 4, 3])).tolist() == [2, -1, 0]
+    # Article 5 read again (its old slot dies), 7 and 1 added after the ids in order.
+    new = built.appended(
+        np.array([5, 7, 1]),
+        {"day": np.zeros(3, np.int32), "outlet": np.zeros(3, np.int32)},
+        {"tag": (np.array([0, 0, 2]), np.array([50, 51, 10]))},
+        np.array([1]),
+    )
+    assert new.ordered == 3  # the built ids are in order; the appended ones are scanned
+    slots = new.live_slots(np.array([1, 5, 9, 7, 8]))
+    assert slots.tolist() == [5, 3, 2, 4, -1]
+    values = new.values_of("tag", slots[slots >= 0])
+    assert [v.tolist() for v in values] == [[10], [50, 51], [90, 91], []]
+    compact, moved = new.compacted()
+    assert compact.ids.tolist() == [1, 3, 5, 7, 9]  # in id order again, as a build reads them
+    assert moved.tolist() == [1, -1, 4, 2, 3, 0]
+    slots = compact.live_slots(np.array([9, 1, 5]))
+    assert [v.tolist() for v in compact.values_of("tag", slots)] == [[90, 91], [10], [50, 51]]
 
 
 def test_appending_keeps_the_narrow_types_the_values_fit():
