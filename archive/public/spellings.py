@@ -194,16 +194,19 @@ def spellings_count(
     holding = given.holding(ours) + NameMasks.of(more).holding(ours)
     longer = [mask for mask, key in holding if key not in shown]
     pattern = spelling_pattern([*shown, *longer])
-    counts: dict[tuple[str, str], Counter[str]] = {}
+    # One scan of each outlet's articles: their texts joined by a character no spelling can span.
+    outlet_texts: dict[tuple[str, str], list[str]] = {}
     for outlet, texts in articles:
-        # One scan of the article: its texts joined by a character no spelling can span.
+        outlet_texts.setdefault(outlet, []).extend(texts)
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for outlet, texts in outlet_texts.items():
         found = Counter(
             key
             for match in whole_words(pattern, _fold("\0".join(texts)))
             if (key := " ".join(match.group().split())) in shown
         )
         if found:
-            counts.setdefault(outlet, Counter()).update(found)
+            counts[outlet] = found
     by_outlet = [
         OutletSpellings(
             outlet=outlet,
