@@ -11,6 +11,7 @@ import ctypes
 import ctypes.util
 import gc
 import os
+from pathlib import Path
 
 from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
@@ -78,6 +79,24 @@ def _collect_young_objects_less_often() -> None:
 _return_large_blocks_to_the_system()
 _collect_young_objects_less_often()
 
+
+def _compile_the_public_templates() -> None:
+    """Compile the reader's pages' templates now, before the worker takes a request.
+
+    The template loader keeps what it compiled, but compiles each template on its first use:
+    without this, the first reader of each kind of page in a new worker (an article, a place,
+    a speaker) waits 5 to 10 ms more while it is compiled. A template that does not compile
+    fails here, at the worker's start, as it would at its first request.
+    """
+    from django.conf import settings
+    from django.template.loader import get_template
+
+    root = Path(settings.BASE_DIR) / "templates"
+    for path in [root / "base.html", *sorted((root / "archive").glob("*.html"))]:
+        get_template(str(path.relative_to(root)))
+
+
 application = get_wsgi_application()
+_compile_the_public_templates()
 _leave_long_lived_objects_out_of_full_collections()
 request_finished.connect(_leave_long_lived_objects_out_of_full_collections)

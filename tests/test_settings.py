@@ -154,3 +154,19 @@ def test_a_worker_keeps_a_page_s_arrays_on_the_heap_and_maps_only_the_largest():
     page, large = json.loads(result.stdout.strip().splitlines()[-1])
     assert page == "[heap]"
     assert large == ""  # an anonymous mapping of its own
+
+
+def test_a_worker_compiles_the_public_templates_before_its_first_request():
+    script = (
+        "import json\n"
+        "from config.wsgi import application\n"
+        "from django.template import engines\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "print(json.dumps(sorted(loader.get_template_cache)))\n"
+    )
+    result = manage("shell", "-c", script, **{**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode == 0, result.stderr
+    compiled = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"base.html", "archive/article_detail.html", "archive/subject_detail.html"} <= set(
+        compiled
+    )

@@ -215,7 +215,7 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
     """Return the index with these changes applied: changed articles re-read, labels updated."""
     labels = index.labels
     if changes.subjects:
-        labels = labels.copy()
+        labels = labels.copy([name for name in SUBJECTS if name[0] in changes.subjects])
         read_labels(labels, changes.subjects)
     docs = index.docs
     if changes.articles:

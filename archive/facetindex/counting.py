@@ -273,48 +273,62 @@ def date_orders_carried(old: FacetIndex, new: FacetIndex) -> None:
     no page asks for before the next edit."""
     for kind in old.docs:
         docs = new.docs.get(kind)
-        carried: tuple[np.ndarray, np.ndarray | None, int] | None
+        carried: tuple[np.ndarray, int] | None
         if ("order", kind) in old.memo:
-            order = old.memo[("order", kind)]
-            carried = (order, old.memo.get(("order keys", kind)), old.docs[kind].size)
+            carried = (old.memo[("order", kind)], old.docs[kind].size)
         else:
             carried = old.memo.get(("order carried", kind))
         if docs is None or carried is None:
             continue
-        order, keys, before = carried
+        order, before = carried
         if docs.size < before or len(order) != before:
             continue
         if docs.size == before:
             # Nothing appended to this kind (its liveness may have changed, which the order
             # does not hold): the same order.
             new.memo[("order", kind)] = order
-            if keys is not None:
-                new.memo[("order keys", kind)] = keys
             continue
         new.memo[("order carried", kind)] = carried
 
 
-def _merged(
-    index: FacetIndex, kind: str, order: np.ndarray, keys: np.ndarray | None, before: int
-) -> np.ndarray | None:
+def _merged(index: FacetIndex, kind: str, order: np.ndarray, before: int) -> np.ndarray | None:
     """Return a kind's date order with the slots from `before` on merged into `order` (the
-    order of the slots before them, with its keys if known); None if they cannot be."""
+    order of the slots before them); None if they cannot be.
+
+    Each new slot's place is found by a binary search over the order, reading the day and id
+    of the few slots it probes (about twenty a slot), not a key for every slot."""
     docs = index.docs[kind]
     if docs.size < before or len(order) != before:
         return None
-    if keys is None:
-        keys = _date_keys(docs, order)
     added = np.arange(before, docs.size, dtype=np.int64)
     added_keys = _date_keys(docs, added)
-    if keys is None or added_keys is None or docs.size >= 2**31:
+    if added_keys is None or docs.size >= 2**31:
         return None
     # The new slots in the order's own order (the later slot first on the same key), each
     # placed before every old slot with the same key or an older one.
     ranked = np.lexsort((-added, added_keys))
     added, added_keys = added[ranked], added_keys[ranked]
-    at = np.searchsorted(keys, added_keys, side="left")
-    index.memo[("order keys", kind)] = np.insert(keys, at, added_keys)
+    at = _first_not_below(docs, order, added_keys)
+    if at is None:
+        return None
     return np.insert(order, at, added.astype(order.dtype))
+
+
+def _first_not_below(docs: Docs, order: np.ndarray, wanted: np.ndarray) -> np.ndarray | None:
+    """Return, for each key, the first position in `order` whose slot's date key is not below
+    it (the keys ascend along the order), as `searchsorted(side="left")` over every slot's key
+    would; None if a probed slot's day or id does not fit its key."""
+    low = np.zeros(len(wanted), dtype=np.int64)
+    high = np.full(len(wanted), len(order), dtype=np.int64)
+    while (searching := low < high).any():
+        middle = (low + high) // 2
+        keys = _date_keys(docs, order[np.minimum(middle, len(order) - 1)])
+        if keys is None:
+            return None
+        right = searching & (keys < wanted)
+        low = np.where(right, middle + 1, low)
+        high = np.where(searching & ~right, middle, high)
+    return low
 
 
 def whole_counts_carried(old: FacetIndex, new: FacetIndex) -> None:

@@ -24,6 +24,7 @@ from archive.facetindex.build import index_apply, index_build
 from archive.facetindex.changelog import engine_for
 from archive.facetindex.snapshot import snapshot_load, snapshot_path, snapshot_save
 from archive.facetindex.store import FacetIndex
+from archive.facetindex.subjects import subject_names
 
 log = logging.getLogger("archive.facetindex")
 
@@ -102,14 +103,12 @@ def index_prune(index: FacetIndex) -> int:
 def _cold_start(engine) -> FacetIndex:
     path = snapshot_path()
     token = engine.token()
-    if path is not None and path.exists():
-        index = snapshot_load(path, token)
-        if index is not None:
-            return index
-    started = time.perf_counter()
-    index = index_build(engine)
-    log.info("facet index built in %.2f s", time.perf_counter() - started)
-    _save(index)
+    index = snapshot_load(path, token) if path is not None and path.exists() else None
+    if index is None:
+        started = time.perf_counter()
+        index = index_build(engine)
+        log.info("facet index built in %.2f s", time.perf_counter() - started)
+        _save(index)
     return index
 
 
@@ -142,6 +141,9 @@ def index_current() -> FacetIndex:
                 _save(index)
         else:
             index = replace(index, position=changes.position, applied=changes.read)
+        # Every search reads the places' and speakers' names and aliases: worked out once the
+        # index is loaded, or a place or speaker changed, not in some reader's first search.
+        subject_names(index)
         _state["index"] = index
         _state["revision"] = seen
         if active:

@@ -306,8 +306,9 @@ class Labels:
     parent: dict[int, int] = field(default_factory=dict)
     # A place's or speaker's aliases, in the order they were added (by their ids).
     aliases: dict[str, dict[int, tuple[str, ...]]] = field(default_factory=dict)
-    # What is worked out once from these labels (an edit of a subject makes new labels; an
-    # edit of an article keeps them).
+    # What is worked out once from these labels (an edit of an article keeps them; an edit of
+    # a subject makes new labels, which keep what was worked out from the other subjects'
+    # labels alone). A key is (the subjects it reads, a name): (("tag",), "objects").
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def set_rows(self, subject: str, rows: list[tuple], removed: Iterable[int] = ()) -> None:
@@ -367,13 +368,22 @@ class Labels:
             found |= frontier
         return sorted(found)
 
-    def copy(self) -> Labels:
+    def copy(self, changing: Iterable[str] = SUBJECTS) -> Labels:
+        """Return a copy for the labels of the `changing` subjects to be changed in: it keeps
+        what was worked out from the other subjects' labels only."""
+        changing = set(changing)
+        kept = {
+            key: value
+            for key, value in self.memo.items()
+            if isinstance(key, tuple) and isinstance(key[0], tuple) and not changing & set(key[0])
+        }
         return Labels(
             {k: dict(v) for k, v in self.slug.items()},
             {k: dict(v) for k, v in self.name.items()},
             {k: dict(v) for k, v in self.by_slug.items()},
             dict(self.parent),
             {k: dict(v) for k, v in self.aliases.items()},
+            kept,
         )
 
 

@@ -230,6 +230,7 @@ def subject_names(index: FacetIndex) -> NameTable:
     """Return every place's and speaker's spellings, as a search reads them, from the labels:
     worked out once for the labels (an edit of an article keeps them; of a subject, not)."""
     labels = index.labels
-    if "names" not in labels.memo:
-        labels.memo["names"] = NameTable.from_rows(name_rows(labels.name, labels.aliases))
-    return labels.memo["names"]
+    key = (("place", "speaker"), "names")
+    if key not in labels.memo:
+        labels.memo[key] = NameTable.from_rows(name_rows(labels.name, labels.aliases))
+    return labels.memo[key]

@@ -30,12 +30,12 @@ def _tag_objects(index: FacetIndex) -> dict[int, Tag]:
     """Every tag as a `Tag` (id, name and slug, as a query would load it), made once for the
     index's labels: an edit of a tag makes new labels, an edit of an article keeps them."""
     labels = index.labels
-    made = labels.memo.get("tag-objects")
+    made = labels.memo.get((("tag",), "objects"))
     if made is None:
         slugs, names = labels.slug.get("tag", {}), labels.name.get("tag", {})
         fields = ["id", "name", "slug"]
         made = {pk: Tag.from_db(None, fields, (pk, names[pk], slug)) for pk, slug in slugs.items()}
-        labels.memo["tag-objects"] = made
+        labels.memo[(("tag",), "objects")] = made
     return made
 
 

@@ -272,7 +272,7 @@ def _counted(index: FacetIndex, subject: str, owner) -> SubjectSpellings:
     # once for the labels; the subject's own among them mask nothing.
     labels = index.labels
     aliases = labels.aliases.get(subject, {})
-    key = ("spelling-masks", subject)
+    key = ((subject,), "spelling-masks")
     if key not in labels.memo:
         everyone = itertools.chain(
             labels.name.get(subject, {}).values(), itertools.chain.from_iterable(aliases.values())

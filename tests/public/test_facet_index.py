@@ -516,6 +516,26 @@ def test_newest_first_is_the_same_for_a_few_matches_and_for_many():
         assert keys == sorted(keys, reverse=True)
 
 
+def test_a_new_slots_place_in_the_date_order_is_the_place_a_search_over_every_key_gives():
+    from archive.facetindex.store import Docs
+
+    rng = np.random.default_rng(11)
+    for size in (0, 1, 2, 7, 300):
+        ids = rng.integers(1, 60, size)  # repeated ids: a changed document's old and new slots
+        days = rng.integers(700_000, 700_010, size).astype(np.int32)
+        docs = Docs(ids, np.ones(size, np.bool_), {"day": days}, {})
+        order = np.lexsort((docs.ids, days))[::-1].astype(np.int32)
+        keys = counting._date_keys(docs, order)
+        wanted = (
+            np.sort(rng.integers(int(keys.min()) - 3, int(keys.max()) + 3, 50))
+            if size
+            else (np.array([-5, 0, 5], dtype=np.int64))
+        )
+        wanted = np.concatenate([wanted, keys[:5]])  # equal keys go before the old slot
+        found = counting._first_not_below(docs, order, wanted)
+        assert found.tolist() == np.searchsorted(keys, wanted, side="left").tolist()
+
+
 def test_an_edit_merges_its_documents_into_the_date_order_the_index_had_worked_out():
     import numpy as np
 
@@ -650,3 +670,23 @@ def test_a_snapshot_carries_the_date_orders_and_an_edit_merges_into_them(setting
         keys = [(day, pk) for pk, day in zip(docs.ids.tolist(), days, strict=True)]
         order = counting.date_order(edited, kind).tolist()
         assert [keys[slot] for slot in order] == sorted(keys, reverse=True), kind
+
+
+def test_an_edit_of_a_tag_keeps_the_names_worked_out_and_an_edit_of_a_place_does_not():
+    from archive.facetindex.subjects import subject_names
+    from archive.public.rowtags import _tag_objects
+
+    place = PlaceFactory(name="Izyum")
+    ArticleFactory(places=[place], tags=["before"])
+    index = index_current()
+    names, tags = subject_names(index), _tag_objects(index)
+    Tag.objects.filter(name="before").update(name="after")
+    renamed = index_current()
+    assert renamed.labels is not index.labels
+    assert subject_names(renamed) is names  # places' and speakers' names did not change
+    assert [t.name for t in _tag_objects(renamed).values()] == ["after"]
+    assert _tag_objects(renamed) is not tags
+    Place.objects.filter(pk=place.pk).update(name="Izium")
+    moved = index_current()
+    assert subject_names(moved) is not names
+    assert subject_names(moved) == NameTable.from_database()
