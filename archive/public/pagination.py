@@ -15,7 +15,7 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
-from archive.public.rowtags import tags_from_index
+from archive.public.rowtags import index_holds, tags_from_index
 
 
 def _bounds(paginator: Paginator, number) -> tuple[int, int, int]:
@@ -76,7 +76,7 @@ def rows_by_id(fetch: QuerySet, ids: Sequence[int]) -> list:
     if not wanted:
         return []
     lookups = fetch._prefetch_related_lookups  # type: ignore[attr-defined]
-    tagged = "tags" in lookups
+    tagged = "tags" in lookups and index_holds(fetch.model)
     if tagged:
         others = [lookup for lookup in lookups if lookup != "tags"]
         fetch = fetch.prefetch_related(None).prefetch_related(*others)

@@ -39,10 +39,19 @@ def _tag_objects(index: FacetIndex) -> dict[int, Tag]:
     return made
 
 
+def index_holds(model: type[Model]) -> bool:
+    """Say whether the facet index holds the tags of this model's published rows."""
+    return model._meta.model_name in KINDS
+
+
 def tags_from_index(rows: Sequence[Model], *, index: FacetIndex | None = None) -> None:
     """Give published rows of one kind (articles, quotes or captions) their tags, so that
-    `row.tags.all()` runs no query; rows the index does not hold are prefetched as usual."""
+    `row.tags.all()` runs no query; rows the index does not hold are prefetched as usual (all
+    of them, for a model whose tags it does not hold)."""
     if not rows:
+        return
+    if not index_holds(type(rows[0])):
+        prefetch_related_objects(list(rows), "tags")
         return
     index = index or index_current()
     kind = KINDS[str(rows[0]._meta.model_name)]

@@ -85,3 +85,18 @@ def test_a_row_the_index_does_not_hold_yet_reads_its_own_tags(django_assert_num_
             ["also", "late"],
             ["draft"],
         ]
+
+
+def test_rows_of_a_model_the_index_does_not_hold_keep_their_prefetched_tags(
+    django_assert_num_queries,
+):
+    from archive.models import Place
+    from archive.public.pagination import rows_by_id
+    from tests.factories import PlaceFactory
+
+    places = [PlaceFactory(), PlaceFactory()]
+    places[0].tags.add("front line")
+    with django_assert_num_queries(2):  # the rows, then their tags in one prefetch
+        rows = rows_by_id(Place.objects.prefetch_related("tags"), [p.pk for p in places][::-1])
+    with django_assert_num_queries(0):
+        assert [[t.name for t in row.tags.all()] for row in rows] == [[], ["front line"]]
