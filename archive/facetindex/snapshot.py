@@ -30,7 +30,9 @@ from archive.facetindex.counting import date_order
 from archive.facetindex.store import KINDS, Docs, FacetIndex, Labels
 from archive.search.terms import TermIndex
 
-FORMAT = 7
+# 8: documents compacted into id order, so a row's slot is found by a binary search (an
+# older snapshot's compacted documents would leave most of them to a scan).
+FORMAT = 8
 
 
 def snapshot_path() -> Path | None:
