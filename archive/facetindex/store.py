@@ -125,7 +125,7 @@ class Docs:
     # The rooms the appended arrays lie in (see `Room`), by array: "ids", a column's or a
     # pair's name with "column:", "slots:" or "values:" before it.
     rooms: dict[str, Room] = field(default_factory=dict, compare=False, repr=False)
-    # How many of the first ids are in ascending order (worked out when first asked): built
+    # How many of the first ids are in strictly ascending order (worked out when first asked): built
     # and compacted documents are in id order, appended ones follow them in any order.
     ordered: int | None = field(default=None, compare=False, repr=False)
 
@@ -189,7 +189,9 @@ class Docs:
 
     def _ordered(self) -> int:
         if self.ordered is None:
-            falls = np.flatnonzero(self.ids[1:] < self.ids[:-1])
+            # Strictly ascending: an id twice in a row (a document appended again after the
+            # last one) ends the part a binary search may read.
+            falls = np.flatnonzero(self.ids[1:] <= self.ids[:-1])
             self.ordered = int(falls[0]) + 1 if len(falls) else self.size
         return self.ordered
 
@@ -374,7 +376,8 @@ class Labels:
         changing = set(changing)
         kept = {
             key: value
-            for key, value in self.memo.items()
+            # A copy of the items: a request still on these labels may add to the memo meanwhile.
+            for key, value in list(self.memo.items())
             if isinstance(key, tuple) and isinstance(key[0], tuple) and not changing & set(key[0])
         }
         return Labels(

@@ -51,7 +51,7 @@ def tags_from_index(rows: Sequence[Model], *, index: FacetIndex | None = None) -
     if not rows:
         return
     if not index_holds(type(rows[0])):
-        prefetch_related_objects(list(rows), "tags")
+        prefetch_related_objects(list(rows), "tags")  # as `rows_by_id` leaves them: not sorted
         return
     index = index or index_current()
     kind = KINDS[str(rows[0]._meta.model_name)]
@@ -61,8 +61,15 @@ def tags_from_index(rows: Sequence[Model], *, index: FacetIndex | None = None) -
     for pk, tag_ids in found.items():
         tags = [objects[tag] for tag in tag_ids if tag in objects]
         if len(tags) == len(tag_ids):  # a tag made since the labels were read: not given
-            given[pk] = sorted(tags, key=lambda tag: (tag.name.casefold(), tag.name))
+            given[pk] = _in_name_order(tags)
     tags_given(rows, given)
     missing = [row for row in rows if row.pk not in given]
     if missing:
         prefetch_related_objects(missing, "tags")
+        # In the same order as the rows the index gave tags to.
+        named = {row.pk: _in_name_order(getattr(row, "tags").all()) for row in missing}  # noqa: B009
+        tags_given(missing, named)
+
+
+def _in_name_order(tags) -> list[Tag]:
+    return sorted(tags, key=lambda tag: (tag.name.casefold(), tag.name))

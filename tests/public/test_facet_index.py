@@ -432,6 +432,19 @@ def test_a_documents_slot_and_tags_are_found_in_order_appended_and_after_compact
     assert slots.tolist() == [5, 3, 2, 4, -1]
     values = new.values_of("tag", slots[slots >= 0])
     assert [v.tolist() for v in values] == [[10], [50, 51], [90, 91], []]
+    # The newest id appended again right after the ids in order (a snapshot keeps appended
+    # slots): its dead copy ends the part in order, the live one is found after it.
+    again = built.appended(
+        np.array([9]),
+        {"day": np.zeros(1, np.int32), "outlet": np.zeros(1, np.int32)},
+        {"tag": (np.array([0]), np.array([92]))},
+        np.array([2]),
+    )
+    reloaded = Docs(again.ids, again.alive, again.columns, again.pairs, again.heads)
+    assert again.ids.tolist() == [3, 5, 9, 9]
+    for docs in (again, reloaded):
+        assert docs.live_slots(np.array([9, 3])).tolist() == [3, 0]
+        assert [v.tolist() for v in docs.values_of("tag", np.array([3]))] == [[92]]
     compact, moved = new.compacted()
     assert compact.ids.tolist() == [1, 3, 5, 7, 9]  # in id order again, as a build reads them
     assert moved.tolist() == [1, -1, 4, 2, 3, 0]
