@@ -132,6 +132,14 @@ def test_postgresql_keeps_statements_prepared_unless_told_not_to():
     assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:///:memory:")
 
 
+def _in_a_worker(script: str):
+    """Run script as a worker's process would (production settings, the WSGI module imported by
+    the script); return the JSON its last line prints."""
+    result = manage("shell", "-c", script, **{**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def test_a_worker_keeps_a_page_s_arrays_on_the_heap_and_maps_only_the_largest():
     # A page's temporary arrays (megabytes) are reused from the heap, not mapped and zero-filled
     # afresh at every request; blocks of 64 MiB or more are mapped and given back when freed.
@@ -149,9 +157,7 @@ def test_a_worker_keeps_a_page_s_arrays_on_the_heap_and_maps_only_the_largest():
         "page, large = np.ones(4 << 20, np.uint8), np.ones(80 << 20, np.uint8)\n"
         "print(json.dumps([region(page), region(large)]))\n"
     )
-    result = manage("shell", "-c", script, **{**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"})
-    assert result.returncode == 0, result.stderr
-    page, large = json.loads(result.stdout.strip().splitlines()[-1])
+    page, large = _in_a_worker(script)
     assert page == "[heap]"
     assert large == ""  # an anonymous mapping of its own
 
@@ -164,9 +170,7 @@ def test_a_worker_compiles_the_public_templates_before_its_first_request():
         "loader = engines['django'].engine.template_loaders[0]\n"
         "print(json.dumps(sorted(loader.get_template_cache)))\n"
     )
-    result = manage("shell", "-c", script, **{**PRODUCTION, "DATABASE_URL": "sqlite:///:memory:"})
-    assert result.returncode == 0, result.stderr
-    compiled = json.loads(result.stdout.strip().splitlines()[-1])
+    compiled = _in_a_worker(script)
     assert {"base.html", "archive/article_detail.html", "archive/subject_detail.html"} <= set(
         compiled
     )

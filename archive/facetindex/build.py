@@ -222,7 +222,8 @@ def index_apply(index: FacetIndex, engine: Engine, changes: Changes) -> FacetInd
         changed = np.array(sorted(changes.articles), dtype=np.int64)
         fresh = read_docs(engine, [int(pk) for pk in changed])
         old = index.docs["article"]
-        dead_articles = np.flatnonzero(np.isin(old.ids, changed) & old.alive)
+        slots = old.live_slots(changed)
+        dead_articles = slots[slots >= 0]
         gone = np.zeros(old.size, dtype=np.bool_)
         gone[dead_articles] = True
         docs = {

@@ -214,7 +214,10 @@ class Docs:
         return found
 
     def values_of(self, name: str, slots: np.ndarray) -> list[np.ndarray]:
-        """Return each slot's values of a pair (its tags, say), in the order they were read."""
+        """Return each slot's values of a pair (its tags, say), in the order they were read.
+
+        Per slot, not by a mask as `pair_positions`: a page asks for twenty slots, and a mask
+        over every slot (millions at a million articles) would cost more than the lookup."""
         pair_slots, values = self.pairs[name]
         offsets = self.heads.get(name)
         if offsets is None or len(offsets) < 2:

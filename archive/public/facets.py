@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Model, QuerySet
 
 from archive.facetindex.counting import Matcher, Selection
 from archive.facetindex.runtime import index_current
@@ -24,7 +24,8 @@ from archive.public.filters import ArchiveFilter
 from archive.public.markup import format_html_join
 
 FACET_SIZE = 12
-KIND_OF = {Article: "article", Quote: "quote", PhotoCaption: "caption"}
+# The facet index's name for each kind of row.
+KIND_OF: dict[type[Model], str] = {Article: "article", Quote: "quote", PhotoCaption: "caption"}
 # Each facet's labels: the subject whose ids it holds.
 SUBJECT_OF = {
     "place": "place",

@@ -21,9 +21,7 @@ from archive.facetindex.store import FacetIndex
 from archive.facetindex.subjects import document_tags
 from archive.models import Tag
 from archive.models.tag_managers import tags_given
-
-# The facet index's name for each kind of row.
-KINDS = {"article": "article", "quote": "quote", "photocaption": "caption"}
+from archive.public.facets import KIND_OF
 
 
 def _tag_objects(index: FacetIndex) -> dict[int, Tag]:
@@ -41,7 +39,7 @@ def _tag_objects(index: FacetIndex) -> dict[int, Tag]:
 
 def index_holds(model: type[Model]) -> bool:
     """Say whether the facet index holds the tags of this model's published rows."""
-    return model._meta.model_name in KINDS
+    return model in KIND_OF
 
 
 def tags_from_index(rows: Sequence[Model], *, index: FacetIndex | None = None) -> None:
@@ -54,7 +52,7 @@ def tags_from_index(rows: Sequence[Model], *, index: FacetIndex | None = None) -
         prefetch_related_objects(list(rows), "tags")  # as `rows_by_id` leaves them: not sorted
         return
     index = index or index_current()
-    kind = KINDS[str(rows[0]._meta.model_name)]
+    kind = KIND_OF[type(rows[0])]
     found = document_tags(index, kind, [row.pk for row in rows])
     objects = _tag_objects(index)
     given = {}

@@ -40,7 +40,7 @@ from archive.models import (
     Speaker,
     Tag,
 )
-from archive.public import facets, rowtags, selectors
+from archive.public import facets, selectors
 from archive.public.filters import ArticleFilter, PhotoCaptionFilter, QuoteFilter
 from archive.public.rowtags import tags_from_index
 from archive.search.query import NameTable
@@ -253,7 +253,7 @@ def _tag_mismatches(index) -> list[str]:
     problems = []
     for model in (Article, Quote, PhotoCaption):
         rows = list(model.objects.published())
-        kind = rowtags.KINDS[model._meta.model_name]
+        kind = facets.KIND_OF[model]
         # The index is current: it holds every published row (none is left to a prefetch).
         if set(document_tags(index, kind, [row.pk for row in rows])) != {row.pk for row in rows}:
             problems.append(f"published {model.__name__} rows missing from the index")
